@@ -1,0 +1,79 @@
+package io.github.regionalrouter;
+
+import io.github.regionalrouter.internal.SimpleInboundRequest;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * A read-only view of a request as the adapter received it: method, request-target and headers.
+ * Adapters implement it over their own request type without copying; nothing here gives access to
+ * the body.
+ *
+ * <p>Header names are matched case-insensitively. Values are returned as received; the router
+ * validates what it uses (the Host) and never trusts the routing header the client sent.
+ */
+public interface InboundRequest {
+
+  /** The request method, e.g. {@code GET}. */
+  String method();
+
+  /**
+   * The request-target as received: origin-form ({@code /a/b?x=1}) or absolute-form
+   * ({@code http://host/a}). For absolute-form the router routes by the target's authority, as
+   * RFC 9112 section 3.2.2 requires, and not by the Host header.
+   */
+  String target();
+
+  /** The scheme the client used to reach us: {@code http} or {@code https}. */
+  default String scheme() {
+    return "http";
+  }
+
+  /**
+   * The first value of the named header, or {@code null} if the request has none.
+   *
+   * @param name the header name, any case
+   */
+  String header(String name);
+
+  /**
+   * Every value of the named header, in the order received; empty if there is none.
+   *
+   * @param name the header name, any case
+   */
+  List<String> headers(String name);
+
+  /** The names of the headers present, each once, in the case the client sent. */
+  Iterable<String> headerNames();
+
+  /** The client's address, or {@code null} when the adapter does not know it. */
+  default InetSocketAddress remoteAddress() {
+    return null;
+  }
+
+  /** Starts building a simple in-memory request, for tests and for gateways with their own types. */
+  static Builder builder() {
+    return new SimpleInboundRequest.Builder();
+  }
+
+  /** Builds an immutable {@link InboundRequest}. */
+  interface Builder {
+    /** The method; {@code GET} unless set. */
+    Builder method(String method);
+
+    /** The request-target; {@code /} unless set. */
+    Builder target(String target);
+
+    /** The scheme; {@code http} unless set. */
+    Builder scheme(String scheme);
+
+    /** Adds one header value (repeated calls with one name add more values). */
+    Builder header(String name, String value);
+
+    /** The client's address; unknown unless set. */
+    Builder remoteAddress(InetSocketAddress address);
+
+    /** Builds the request. The builder may be used again. */
+    InboundRequest build();
+  }
+}

@@ -1,0 +1,26 @@
+package io.github.regionalrouter;
+
+/**
+ * Base type of every unchecked exception this library throws or completes a future with.
+ */
+public class RegionalRouterException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception with a message. */
+  public RegionalRouterException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception with a message and a cause. */
+  public RegionalRouterException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /**
+   * Creates an exception that may skip its stack trace: frequent, expected failures (timeouts,
+   * refused connections) are cheap to make.
+   */
+  protected RegionalRouterException(String message, Throwable cause, boolean writableStackTrace) {
+    super(message, cause, true, writableStackTrace);
+  }
+}
