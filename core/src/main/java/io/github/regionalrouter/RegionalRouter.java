@@ -1,0 +1,485 @@
+package io.github.regionalrouter;
+
+import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterRegistry;
+import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.Hosts;
+import io.github.regionalrouter.resolve.CacheStats;
+import io.github.regionalrouter.resolve.CachingResolver;
+import io.github.regionalrouter.resolve.HttpDiscoveryResolver;
+import io.github.regionalrouter.resolve.RegionAnswer;
+import io.github.regionalrouter.resolve.RegionResolver;
+import io.github.regionalrouter.resolve.ResolverCache;
+import io.github.regionalrouter.route.RouteSelector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Decides where each request goes: validates the request's host, resolves its region (through the
+ * cache), writes it into the routing header, selects the cluster and picks an endpoint.
+ *
+ * <pre>{@code
+ * RegionalRouter router = RegionalRouter.builder()
+ *     .resolver(RegionResolvers.httpDiscovery("http://discovery:8080/regions?host={host}"))
+ *     .fallbackRegion("us_east1")
+ *     .cluster(Cluster.named("us_east1").endpoint("https://10.0.0.1:443").sni("api.example.com"))
+ *     .cluster(Cluster.named("us_central1").endpoint("http://10.0.1.1:8080"))
+ *     .responseHeader("Processed-By", "Regional Router")
+ *     .build();
+ * router.decide(request).thenAccept(decision -> ...);
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. {@link #close()} releases the clusters' HTTP clients.
+ */
+public final class RegionalRouter implements AutoCloseable {
+  private final RouterSettings settings;
+  private final RegionResolver resolver;
+  private final CachingResolver cache; // null when caching is off
+  private final ResolverCache cacheSettings;
+  private final Duration resolveTimeout;
+  private final long resolveTimeoutNanos;
+  private final String fallbackRegion;
+  private final int clusterNotFoundStatus;
+  private final RouteSelector selector;
+  private final ClusterRegistry clusters;
+  private final RouterStats stats = new RouterStats();
+  private final RoutingListener[] listeners;
+
+  private RegionalRouter(Builder b, ResolverCache cacheSettings) {
+    this.settings =
+        new RouterSettings(b.routingHeader, Collections.unmodifiableMap(new LinkedHashMap<>(b.responseHeaders)));
+    this.resolver = b.resolver;
+    this.cacheSettings = cacheSettings;
+    this.cache = cacheSettings == null ? null : cacheSettings.wrap(b.resolver);
+    this.resolveTimeout = b.resolveTimeout;
+    this.resolveTimeoutNanos = b.resolveTimeout.toNanos();
+    this.fallbackRegion = b.fallbackRegion;
+    this.clusterNotFoundStatus = b.clusterNotFoundStatus;
+    this.selector = b.selector == null ? RouteSelector.byHeader(b.routingHeader) : b.selector;
+    this.clusters = ClusterRegistry.of(b.clusters);
+    List<RoutingListener> all = new ArrayList<>();
+    all.add(stats);
+    all.addAll(b.listeners);
+    this.listeners = all.toArray(new RoutingListener[0]);
+  }
+
+  /** Starts building a router. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Decides where {@code request} goes.
+   *
+   * <p>On a cache hit the returned stage is already complete and nothing was allocated but the
+   * decision. On a miss it completes on the resolver's thread, within the resolve timeout. It
+   * completes exceptionally with a {@link RoutingException}: {@code invalid_request} (bad Host),
+   * {@code discovery_unavailable} (resolution failed, no stale answer, no fallback region),
+   * {@code cluster_not_found}, or {@code no_healthy_endpoint}. This method never throws for those.
+   */
+  public CompletionStage<RouteDecision> decide(InboundRequest request) {
+    Objects.requireNonNull(request, "request");
+    String host;
+    try {
+      host = Hosts.hostOf(request);
+    } catch (RoutingException e) {
+      return failed(request, e);
+    }
+    if (cache != null) {
+      CachingResolver.CacheHit hit = cache.peek(host, request);
+      if (hit != null) {
+        for (RoutingListener l : listeners) {
+          l.onCacheHit(host, hit.stale());
+        }
+        return complete(request, host, hit.answer(), hit.stale() ? RegionSource.STALE : RegionSource.CACHE);
+      }
+      for (RoutingListener l : listeners) {
+        l.onCacheMiss(host);
+      }
+      CompletableFuture<CachingResolver.CacheHit> pending;
+      try {
+        pending = cache.lookup(host, request).toCompletableFuture();
+      } catch (RuntimeException e) {
+        pending = CompletableFuture.failedFuture(e);
+      }
+      return whenResolved(request, host, pending, true);
+    }
+    CompletableFuture<RegionAnswer> pending;
+    try {
+      pending = resolver.resolve(host, request).toCompletableFuture();
+    } catch (RuntimeException e) {
+      pending = CompletableFuture.failedFuture(e);
+    }
+    return whenResolved(request, host, pending, false);
+  }
+
+  private CompletionStage<RouteDecision> whenResolved(
+      InboundRequest request, String host, CompletableFuture<?> pending, boolean cached) {
+    CompletableFuture<RouteDecision> result = new CompletableFuture<>();
+    if (!pending.isDone()) {
+      pending = pending.copy().orTimeout(resolveTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+    pending.whenComplete(
+        (value, error) -> {
+          if (error != null) {
+            Throwable cause = unwrap(error);
+            if (fallbackRegion == null) {
+              String why =
+                  cause instanceof TimeoutException
+                      ? "region discovery timed out after " + resolveTimeout.toMillis() + " ms"
+                      : "region discovery failed";
+              fail(result, request, new RoutingException(FailureReason.DISCOVERY_UNAVAILABLE, why, cause));
+              return;
+            }
+            for (RoutingListener l : listeners) {
+              l.onFallback(host, cause);
+            }
+            finish(result, request, host, fallbackRegion, RegionSource.FALLBACK);
+            return;
+          }
+          RegionAnswer answer;
+          RegionSource source;
+          if (cached) {
+            CachingResolver.CacheHit hit = (CachingResolver.CacheHit) value;
+            answer = hit.answer();
+            source = hit.stale() ? RegionSource.STALE : RegionSource.RESOLVER;
+          } else {
+            answer = (RegionAnswer) value;
+            source = RegionSource.RESOLVER;
+          }
+          String region = answer.regionOrNull();
+          if (region == null && fallbackRegion != null) {
+            for (RoutingListener l : listeners) {
+              l.onFallback(host, null);
+            }
+            finish(result, request, host, fallbackRegion, RegionSource.FALLBACK);
+          } else {
+            finish(result, request, host, region, region == null ? RegionSource.NONE : source);
+          }
+        });
+    return result;
+  }
+
+  private CompletionStage<RouteDecision> complete(
+      InboundRequest request, String host, RegionAnswer answer, RegionSource source) {
+    String region = answer.regionOrNull();
+    if (region == null) {
+      if (fallbackRegion != null) {
+        for (RoutingListener l : listeners) {
+          l.onFallback(host, null);
+        }
+        region = fallbackRegion;
+        source = RegionSource.FALLBACK;
+      } else {
+        source = RegionSource.NONE;
+      }
+    }
+    RouteDecision decision = new RouteDecision(request, host, region, source, settings);
+    RoutingException failure = target(decision);
+    if (failure != null) {
+      return failed(request, failure);
+    }
+    for (RoutingListener l : listeners) {
+      l.onDecision(decision);
+    }
+    return CompletableFuture.completedFuture(decision);
+  }
+
+  private void finish(
+      CompletableFuture<RouteDecision> result,
+      InboundRequest request,
+      String host,
+      String region,
+      RegionSource source) {
+    RouteDecision decision = new RouteDecision(request, host, region, source, settings);
+    RoutingException failure;
+    try {
+      failure = target(decision);
+    } catch (RuntimeException e) {
+      failure = new RoutingException(FailureReason.CLUSTER_NOT_FOUND, clusterNotFoundStatus,
+          "route selection failed", e);
+    }
+    if (failure != null) {
+      fail(result, request, failure);
+      return;
+    }
+    for (RoutingListener l : listeners) {
+      l.onDecision(decision);
+    }
+    result.complete(decision);
+  }
+
+  /** Selects cluster and endpoint into {@code decision}; returns the failure, if any. */
+  private RoutingException target(RouteDecision decision) {
+    String name = selector.select(decision);
+    if (name == null) {
+      return new RoutingException(
+          FailureReason.CLUSTER_NOT_FOUND, clusterNotFoundStatus,
+          decision.region() == null ? "no region for host" : "no route for request", null);
+    }
+    Cluster cluster = clusters.get(name);
+    if (cluster == null) {
+      return new RoutingException(
+          FailureReason.CLUSTER_NOT_FOUND, clusterNotFoundStatus, "unknown cluster", null);
+    }
+    Endpoint endpoint = cluster.pickEndpoint();
+    if (endpoint == null) {
+      return new RoutingException(FailureReason.NO_HEALTHY_ENDPOINT, "no healthy endpoint in cluster");
+    }
+    decision.target(cluster, endpoint);
+    return null;
+  }
+
+  private CompletionStage<RouteDecision> failed(InboundRequest request, RoutingException e) {
+    CompletableFuture<RouteDecision> f = new CompletableFuture<>();
+    fail(f, request, e);
+    return f;
+  }
+
+  private void fail(CompletableFuture<RouteDecision> f, InboundRequest request, RoutingException e) {
+    for (RoutingListener l : listeners) {
+      l.onRoutingFailure(request, e);
+    }
+    f.completeExceptionally(e);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The routing header's name, e.g. {@code region}. */
+  public String routingHeader() {
+    return settings.routingHeader;
+  }
+
+  /** The headers added to every response, in order. */
+  public Map<String, String> responseHeaders() {
+    return settings.responseHeaders;
+  }
+
+  /** The clusters. */
+  public ClusterRegistry clusters() {
+    return clusters;
+  }
+
+  /** The built-in counters. */
+  public RouterStats stats() {
+    return stats;
+  }
+
+  /** The cache's counters, if caching is on. */
+  public Optional<CacheStats> cacheStats() {
+    return cache == null ? Optional.empty() : Optional.of(cache.stats());
+  }
+
+  /** The region used when resolution fails or answers unknown, if set. */
+  public Optional<String> fallbackRegion() {
+    return Optional.ofNullable(fallbackRegion);
+  }
+
+  /** The status answered for {@code cluster_not_found}. */
+  public int clusterNotFoundStatus() {
+    return clusterNotFoundStatus;
+  }
+
+  /** The deadline of region resolution. */
+  public Duration resolveTimeout() {
+    return resolveTimeout;
+  }
+
+  /** The resolver, as configured (without the cache). */
+  public RegionResolver resolver() {
+    return resolver;
+  }
+
+  /** The cache settings, if caching is on. */
+  public Optional<ResolverCache> cacheSettings() {
+    return Optional.ofNullable(cacheSettings);
+  }
+
+  /** The route selector. */
+  public RouteSelector routeSelector() {
+    return selector;
+  }
+
+  /** Releases the clusters' HTTP clients. */
+  @Override
+  public void close() {
+    clusters.close();
+  }
+
+  @Override
+  public String toString() {
+    return "RegionalRouter[header=" + settings.routingHeader + ", resolver=" + resolver
+        + ", clusters=" + clusters.all() + "]";
+  }
+
+  /**
+   * Builds a {@link RegionalRouter}. Not thread-safe; {@link #build()} does not change the builder
+   * and may be called again (clusters given as built {@link Cluster}s are then shared).
+   */
+  public static final class Builder {
+    private String routingHeader = "region";
+    private RegionResolver resolver;
+    private ResolverCache cache = null;
+    private boolean cacheSet;
+    private Duration resolveTimeout = Duration.ofSeconds(2);
+    private String fallbackRegion;
+    private int clusterNotFoundStatus = 503;
+    private RouteSelector selector;
+    private final List<Cluster> clusters = new ArrayList<>();
+    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private final List<RoutingListener> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The routing header's name; {@code region} unless set. */
+    public Builder routingHeader(String name) {
+      Objects.requireNonNull(name, "routingHeader");
+      if (!HeaderNames.isToken(name)) {
+        throw new IllegalArgumentException(
+            "routingHeader: \"" + name + "\" (expected: an HTTP header name)");
+      }
+      this.routingHeader = name;
+      return this;
+    }
+
+    /** The resolver of regions. Required. */
+    public Builder resolver(RegionResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** The HTTP discovery resolver this builder describes. */
+    public Builder resolver(HttpDiscoveryResolver.Builder discovery) {
+      return resolver(discovery.build());
+    }
+
+    /**
+     * The cache in front of the resolver; {@link ResolverCache#defaults()} unless set (30 s TTL,
+     * 5 s for unknown hosts, 100,000 hosts).
+     */
+    public Builder cache(ResolverCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      this.cacheSet = true;
+      return this;
+    }
+
+    /** Turns the cache off: every request asks the resolver. */
+    public Builder noCache() {
+      this.cache = null;
+      this.cacheSet = true;
+      return this;
+    }
+
+    /**
+     * The deadline of region resolution, cache miss included: after it the request gets the fallback
+     * region, or fails with {@code discovery_unavailable}. 2 seconds unless set.
+     */
+    public Builder resolveTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "resolveTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("resolveTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.resolveTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The region used when resolution fails with no stale answer, or answers unknown. None unless
+     * set: failures then answer 503 {@code discovery_unavailable}, unknown hosts
+     * {@code cluster_not_found}.
+     */
+    public Builder fallbackRegion(String region) {
+      this.fallbackRegion = RegionAnswer.of(Objects.requireNonNull(region, "fallbackRegion")).regionOrNull();
+      return this;
+    }
+
+    /** The status of {@code cluster_not_found}: 503 (the default), 404 or 500. */
+    public Builder clusterNotFoundStatus(int status) {
+      if (status != 503 && status != 404 && status != 500) {
+        throw new IllegalArgumentException(
+            "clusterNotFoundStatus: " + status + " (expected: 503, 404 or 500)");
+      }
+      this.clusterNotFoundStatus = status;
+      return this;
+    }
+
+    /**
+     * How the cluster is chosen; {@link RouteSelector#byHeader} of the routing header unless set
+     * (Envoy's {@code cluster_header}).
+     */
+    public Builder routeSelector(RouteSelector selector) {
+      this.selector = Objects.requireNonNull(selector, "routeSelector");
+      return this;
+    }
+
+    /** Adds a cluster. At least one is required. */
+    public Builder cluster(Cluster cluster) {
+      clusters.add(Objects.requireNonNull(cluster, "cluster"));
+      return this;
+    }
+
+    /** Adds the cluster {@code cluster} describes. */
+    public Builder cluster(Cluster.Builder cluster) {
+      return cluster(cluster.build());
+    }
+
+    /** Adds a header to every response, e.g. {@code Processed-By: Regional Router}. */
+    public Builder responseHeader(String name, String value) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(value, "value");
+      if (!HeaderNames.isToken(name)) {
+        throw new IllegalArgumentException("response header name: \"" + name + "\" (expected: an HTTP header name)");
+      }
+      if (!HeaderNames.isSafeValue(value)) {
+        throw new IllegalArgumentException(
+            "response header " + name + ": value has CR, LF or NUL (expected: printable text)");
+      }
+      responseHeaders.put(name, value);
+      return this;
+    }
+
+    /** Adds a listener of routing events. */
+    public Builder listener(RoutingListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Builds the router.
+     *
+     * @throws IllegalStateException if no resolver or no cluster was given, or two clusters share
+     *     a name
+     */
+    public RegionalRouter build() {
+      if (resolver == null) {
+        throw new IllegalStateException("resolver (expected: a RegionResolver; none was set)");
+      }
+      if (clusters.isEmpty()) {
+        throw new IllegalStateException("clusters (expected: at least one cluster)");
+      }
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (Cluster c : clusters) {
+        if (!names.add(c.name())) {
+          throw new IllegalStateException("cluster name: \"" + c.name() + "\" (expected: unique)");
+        }
+      }
+      return new RegionalRouter(this, cacheSet ? cache : ResolverCache.defaults());
+    }
+  }
+}

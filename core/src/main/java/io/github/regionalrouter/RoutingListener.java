@@ -1,0 +1,35 @@
+package io.github.regionalrouter;
+
+/**
+ * Receives routing events, for metrics and access logs. Every method has an empty default; a
+ * listener overrides what it needs. Methods are called on the thread that made the event (an
+ * adapter thread, or the discovery client's thread) and must be fast and must not throw or block.
+ *
+ * <p>{@link RouterStats} is the built-in listener that counts everything; every router has one.
+ */
+public interface RoutingListener {
+
+  /** A decision was made. */
+  default void onDecision(RouteDecision decision) {}
+
+  /** Routing failed for {@code request}; the adapter answers {@code failure.status()}. */
+  default void onRoutingFailure(InboundRequest request, RoutingException failure) {}
+
+  /** The region of {@code host} came from the cache; {@code stale} if past its TTL. */
+  default void onCacheHit(String host, boolean stale) {}
+
+  /** The region of {@code host} was not cached and had to be resolved. */
+  default void onCacheMiss(String host) {}
+
+  /** Resolution failed or answered unknown, and the fallback region was used. */
+  default void onFallback(String host, Throwable cause) {}
+
+  /**
+   * A forwarded request finished: the upstream answered {@code status} (or the router answered it
+   * for a failure), after {@code nanos} nanoseconds.
+   */
+  default void onForwarded(RouteDecision decision, int status, long nanos) {}
+
+  /** Forwarding {@code decision}'s request failed with {@code failure}. */
+  default void onUpstreamFailure(RouteDecision decision, RoutingException failure) {}
+}

@@ -1,0 +1,464 @@
+package io.github.regionalrouter.cluster;
+
+import io.github.regionalrouter.resolve.RegionAnswer;
+import io.github.regionalrouter.resolve.Ticker;
+import java.lang.reflect.Method;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A named group of upstream {@link Endpoint}s that requests are routed to, with the settings of
+ * how to reach them. The definition is immutable; the cluster also owns its runtime: one
+ * {@link HttpClient} (made on first use), the load balancer's state, the count of requests in
+ * flight and the outlier detector's ejections. Thread-safe.
+ *
+ * <pre>{@code
+ * Cluster east = Cluster.named("us_east1").endpoint("https://10.0.0.1:443").sni("api.example.com").build();
+ * }</pre>
+ */
+public final class Cluster implements AutoCloseable {
+  private final String name;
+  private final List<Endpoint> endpoints;
+  private final String sni;
+  private final SSLContext sslContext;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final HttpClient.Version version;
+  private final LoadBalancer loadBalancer;
+  private final String loadBalancerName;
+  private final int maxConcurrentRequests;
+  private final int outlierConsecutiveFailures;
+  private final long outlierEjectionNanos;
+  private final Duration outlierEjectionTime;
+  private final int maxEjected;
+  private final Executor executor;
+  private final Ticker ticker;
+
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger ejectedCount = new AtomicInteger();
+  private final Object clientLock = new Object();
+  private volatile HttpClient client;
+  private volatile boolean closed;
+
+  private Cluster(Builder b) {
+    this.name = b.name;
+    List<Endpoint> eps = new ArrayList<>();
+    for (String uri : b.endpoints) {
+      eps.add(Endpoint.parse(uri));
+    }
+    this.endpoints = List.copyOf(eps);
+    this.sni = b.sni;
+    this.sslContext = b.sslContext;
+    this.connectTimeout = b.connectTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.version = b.version;
+    this.loadBalancerName = b.loadBalancerName;
+    this.loadBalancer = LoadBalancer.named(b.loadBalancerName);
+    this.maxConcurrentRequests = b.maxConcurrentRequests;
+    this.outlierConsecutiveFailures = b.outlierConsecutiveFailures;
+    this.outlierEjectionTime = b.outlierEjectionTime;
+    this.outlierEjectionNanos = b.outlierEjectionTime.toNanos();
+    this.maxEjected = endpoints.size() / 2;
+    this.executor = b.executor;
+    this.ticker = b.ticker;
+  }
+
+  /**
+   * Starts defining a cluster.
+   *
+   * @param name the cluster name, matched exactly against the routing header; a safe region name
+   *     ({@code [A-Za-z0-9_.-]{1,64}})
+   * @throws IllegalArgumentException if the name is not safe
+   */
+  public static Builder named(String name) {
+    return new Builder(name);
+  }
+
+  /** The cluster's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The endpoints, in the order given. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The SNI server name sent to IP-literal endpoints, if set. */
+  public java.util.Optional<String> sni() {
+    return java.util.Optional.ofNullable(sni);
+  }
+
+  /** How long opening a connection to an endpoint may take. */
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** How long an endpoint may take to answer with its status and headers. */
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** The HTTP version used upstream. */
+  public HttpClient.Version version() {
+    return version;
+  }
+
+  /** The load balancing policy's config name: {@code round_robin} or {@code least_request}. */
+  public String loadBalancerName() {
+    return loadBalancerName;
+  }
+
+  /** The most requests this cluster forwards at once; more are refused. */
+  public int maxConcurrentRequests() {
+    return maxConcurrentRequests;
+  }
+
+  /** Requests in flight now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Consecutive failures after which an endpoint is ejected. */
+  public int outlierConsecutiveFailures() {
+    return outlierConsecutiveFailures;
+  }
+
+  /** How long an ejected endpoint stays out. */
+  public Duration outlierEjectionTime() {
+    return outlierEjectionTime;
+  }
+
+  /**
+   * Picks an endpoint with the load balancer, or returns {@code null} when every endpoint is
+   * ejected.
+   */
+  public Endpoint pickEndpoint() {
+    return loadBalancer.pick(endpoints, ticker.read());
+  }
+
+  /**
+   * Takes one of the cluster's request permits; {@code false} when
+   * {@link #maxConcurrentRequests()} are in flight. Every successful call must be matched by one
+   * {@link #release}.
+   */
+  public boolean tryAcquire(Endpoint endpoint) {
+    for (; ; ) {
+      int n = inFlight.get();
+      if (n >= maxConcurrentRequests) {
+        return false;
+      }
+      if (inFlight.compareAndSet(n, n + 1)) {
+        endpoint.inFlight.incrementAndGet();
+        return true;
+      }
+    }
+  }
+
+  /** Returns a permit taken by {@link #tryAcquire}. */
+  public void release(Endpoint endpoint) {
+    endpoint.inFlight.decrementAndGet();
+    inFlight.decrementAndGet();
+  }
+
+  /** Records an answer that was not a 5xx: the endpoint's failure streak ends. */
+  public void recordSuccess(Endpoint endpoint) {
+    if (endpoint.consecutiveFailures.get() != 0) {
+      endpoint.consecutiveFailures.set(0);
+    }
+  }
+
+  /**
+   * Records a connect failure or a 5xx answer. After {@link #outlierConsecutiveFailures()} in a
+   * row, the endpoint is ejected for {@link #outlierEjectionTime()}, unless half of the cluster's
+   * endpoints are ejected already.
+   *
+   * @return whether this failure ejected the endpoint
+   */
+  public boolean recordFailure(Endpoint endpoint) {
+    int failures = endpoint.consecutiveFailures.incrementAndGet();
+    if (failures < outlierConsecutiveFailures) {
+      return false;
+    }
+    long now = ticker.read();
+    synchronized (endpoint) {
+      if (endpoint.isEjected(now)) {
+        return false;
+      }
+      if (endpoint.ejected) {
+        // an earlier ejection has run out
+        endpoint.ejected = false;
+        ejectedCount.decrementAndGet();
+      }
+      refreshEjections(now);
+      if (ejectedCount.get() >= maxEjected) {
+        return false;
+      }
+      ejectedCount.incrementAndGet();
+      endpoint.ejectedUntilNanos = now + outlierEjectionNanos;
+      endpoint.ejected = true;
+      endpoint.consecutiveFailures.set(0);
+      return true;
+    }
+  }
+
+  private void refreshEjections(long now) {
+    for (Endpoint e : endpoints) {
+      synchronized (e) {
+        if (e.ejected && !e.isEjected(now)) {
+          e.ejected = false;
+          ejectedCount.decrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** The number of endpoints ejected now. */
+  public int ejectedEndpoints() {
+    long now = ticker.read();
+    int n = 0;
+    for (Endpoint e : endpoints) {
+      if (e.isEjected(now)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Whether {@code endpoint} is ejected now. */
+  public boolean isEjected(Endpoint endpoint) {
+    return endpoint.isEjected(ticker.read());
+  }
+
+  /**
+   * The cluster's HTTP client, made on first use with the cluster's version, connect timeout, TLS
+   * context and SNI, never following redirects.
+   *
+   * @throws IllegalStateException if the cluster is closed
+   */
+  public HttpClient httpClient() {
+    HttpClient c = client;
+    if (c == null) {
+      synchronized (clientLock) {
+        if (closed) {
+          throw new IllegalStateException("cluster " + name + " is closed");
+        }
+        c = client;
+        if (c == null) {
+          c = newClient();
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  private HttpClient newClient() {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(version)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(java.net.ProxySelector.of(null));
+    if (sslContext != null) {
+      b.sslContext(sslContext);
+    }
+    if (sni != null) {
+      SSLParameters params = new SSLParameters();
+      // The JDK sends this name only to IP-literal endpoints; a named endpoint's own name wins.
+      // Certificates are then verified against this name.
+      params.setServerNames(List.of(new SNIHostName(sni)));
+      b.sslParameters(params);
+    }
+    if (executor != null) {
+      b.executor(executor);
+    }
+    return b.build();
+  }
+
+  /**
+   * Releases the HTTP client: on JDK 21+ its connections are closed at once ({@code shutdownNow});
+   * on 17 they are left to the client's idle timeout. Requests still in flight fail.
+   */
+  @Override
+  public void close() {
+    HttpClient c;
+    synchronized (clientLock) {
+      closed = true;
+      c = client;
+      client = null;
+    }
+    if (c != null) {
+      try {
+        Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
+        shutdownNow.invoke(c);
+      } catch (NoSuchMethodException e) {
+        // JDK 17: no way to close an HttpClient; its selector thread ends when it is unreachable
+      } catch (ReflectiveOperationException e) {
+        // best effort
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Cluster[" + name + " " + endpoints + "]";
+  }
+
+  /**
+   * Defines a {@link Cluster}. Not thread-safe; {@link #build()} does not change the builder and
+   * may be called again.
+   */
+  public static final class Builder {
+    private final String name;
+    private final List<String> endpoints = new ArrayList<>();
+    private String sni;
+    private SSLContext sslContext;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(15);
+    private HttpClient.Version version = HttpClient.Version.HTTP_1_1;
+    private String loadBalancerName = "round_robin";
+    private int maxConcurrentRequests = 1024;
+    private int outlierConsecutiveFailures = 5;
+    private Duration outlierEjectionTime = Duration.ofSeconds(30);
+    private Executor executor;
+    private Ticker ticker = Ticker.system();
+
+    private Builder(String name) {
+      Objects.requireNonNull(name, "name");
+      if (!RegionAnswer.isValidRegion(name)) {
+        throw new IllegalArgumentException(
+            "cluster name: \"" + name + "\" (expected: 1-64 of A-Z a-z 0-9 _ . -)");
+      }
+      this.name = name;
+    }
+
+    /** Adds an endpoint, {@code http://host:port} or {@code https://host:port}. At least one. */
+    public Builder endpoint(String uri) {
+      Endpoint.parse(uri); // fail here, not in build()
+      endpoints.add(uri);
+      return this;
+    }
+
+    /**
+     * The TLS server name (SNI) to send, and to verify the certificate against, when an endpoint is
+     * an IP address. Unset by default. For an endpoint given by name the JDK always sends that name,
+     * so a different {@code sni} is rejected by {@link #build()}.
+     */
+    public Builder sni(String serverName) {
+      this.sni = new SNIHostName(Objects.requireNonNull(serverName, "sni")).getAsciiName();
+      return this;
+    }
+
+    /**
+     * The TLS context for {@code https} endpoints (e.g. with a private trust store). Unless set,
+     * the JVM's default context: certificates are verified against the JVM's trusted roots and the
+     * endpoint's name (or {@link #sni}).
+     */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "sslContext");
+      return this;
+    }
+
+    /** How long opening a connection may take; 5 seconds unless set. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive("connectTimeout", timeout);
+      return this;
+    }
+
+    /** How long an endpoint may take to send its status and headers; 15 seconds unless set. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive("requestTimeout", timeout);
+      return this;
+    }
+
+    /** HTTP/1.1 (the default) or HTTP/2 to the endpoints. */
+    public Builder version(HttpClient.Version version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /** {@code round_robin} (the default) or {@code least_request}. */
+    public Builder loadBalancer(String policy) {
+      LoadBalancer.named(Objects.requireNonNull(policy, "loadBalancer"));
+      this.loadBalancerName = policy;
+      return this;
+    }
+
+    /** The most requests in flight to this cluster at once; 1024 unless set. */
+    public Builder maxConcurrentRequests(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentRequests: " + max + " (expected: >= 1)");
+      }
+      this.maxConcurrentRequests = max;
+      return this;
+    }
+
+    /**
+     * Passive outlier detection: after {@code consecutiveFailures} connect failures or 5xx answers
+     * in a row, an endpoint is ejected for {@code ejectionTime} (never more than half of the
+     * cluster's endpoints at once). 5 and 30 seconds unless set.
+     */
+    public Builder outlierDetection(int consecutiveFailures, Duration ejectionTime) {
+      if (consecutiveFailures < 1) {
+        throw new IllegalArgumentException(
+            "consecutiveFailures: " + consecutiveFailures + " (expected: >= 1)");
+      }
+      this.outlierConsecutiveFailures = consecutiveFailures;
+      this.outlierEjectionTime = positive("ejectionTime", ejectionTime);
+      return this;
+    }
+
+    /** The executor of the cluster's HTTP client; the client's own default pool unless set. */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The time source of outlier ejection; {@link Ticker#system()} unless set (for tests). */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /**
+     * Builds the cluster.
+     *
+     * @throws IllegalStateException if no endpoint was added, or {@code sni} differs from the name
+     *     of an endpoint given by name
+     */
+    public Cluster build() {
+      if (endpoints.isEmpty()) {
+        throw new IllegalStateException("cluster " + name + ": endpoints (expected: at least one)");
+      }
+      if (sni != null) {
+        for (String uri : endpoints) {
+          Endpoint e = Endpoint.parse(uri);
+          if (!e.isIpLiteral() && !e.host().equals(sni)) {
+            throw new IllegalStateException(
+                "cluster " + name + ": sni \"" + sni + "\" differs from endpoint host \""
+                    + e.host() + "\" (expected: sni only with IP-address endpoints, or equal to the"
+                    + " endpoint's host; the JDK sends a named endpoint's own name)");
+          }
+        }
+      }
+      return new Cluster(this);
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+  }
+}

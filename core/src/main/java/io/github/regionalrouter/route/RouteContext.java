@@ -1,0 +1,28 @@
+package io.github.regionalrouter.route;
+
+import io.github.regionalrouter.InboundRequest;
+
+/**
+ * What a {@link RouteSelector} sees of a request: its normalized host, path, the resolved region,
+ * and its headers as they will be forwarded (the client's routing header replaced by ours).
+ */
+public interface RouteContext {
+
+  /** The validated, normalized host (lower case, no port, no trailing dot). */
+  String host();
+
+  /** The path of the request-target, without the query; {@code /} at least. */
+  String path();
+
+  /** The resolved region, or {@code null} when unknown and there is no fallback. */
+  String region();
+
+  /** The request as received. */
+  InboundRequest request();
+
+  /**
+   * The first value of a header as it will be forwarded: the routing header is the resolved region
+   * (or absent), whatever the client sent; other headers are the client's. {@code null} if absent.
+   */
+  String header(String name);
+}
