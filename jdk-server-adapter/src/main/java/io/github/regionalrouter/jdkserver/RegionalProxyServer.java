@@ -1,0 +1,462 @@
+package io.github.regionalrouter.jdkserver;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.github.regionalrouter.FailureReason;
+import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.forward.ForwardResult;
+import io.github.regionalrouter.forward.Forwarder;
+import io.github.regionalrouter.forward.RequestBody;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A reverse proxy on the JDK's {@code com.sun.net.httpserver}: every request is routed by a
+ * {@link RegionalRouter} and forwarded by a {@link Forwarder}.
+ *
+ * <pre>{@code
+ * try (RegionalProxyServer server = RegionalProxyServer.listen(8000).router(router).start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>No thread blocks on discovery or on the upstream: the server's handler thread parses the
+ * request, starts routing and returns; the answer is written from the forwarder's executor when
+ * it arrives. {@link #close()} drains: new requests are answered 503 {@code draining} with
+ * {@code Connection: close}, in-flight ones may finish until the drain timeout, then the listener
+ * and every connection close.
+ *
+ * <p>JDK 17 performance note. Each {@code HttpClient.sendAsync} completion is handed by
+ * java.net.http to {@code CompletableFuture}'s default executor
+ * ({@code HttpClientImpl.sendAsync}: {@code res.whenCompleteAsync(nop, ASYNC_POOL)}). On JDK 17
+ * that executor is {@code ForkJoinPool.commonPool()} only when the common pool's parallelism is at
+ * least 2, i.e. on 3+ CPUs; on 1-2 CPUs it is {@code ThreadPerTaskExecutor}, which starts a new
+ * platform thread for every completion — one thread per proxied request (measured: ~4,000 threads
+ * started for ~4,600 requests), and callbacks that complete the exchange run on those fresh
+ * threads. JDK 21+ uses {@code ForkJoinPool.asyncCommonPool()}, which keeps at least 2 pooled
+ * threads, hence the 1.2k vs 9.6k req/s of the first prototype. The wakeup of the server's
+ * dispatcher is not the cause: {@code ServerImpl.addEvent} wakes the selector on JDK 17 too. The
+ * fix: (1) the forwarder does no work in the {@code sendAsync} future's callbacks — status,
+ * headers and body go from the {@code BodyHandler}/{@code BodySubscriber} (the client's own
+ * executor) to the forwarder's executor; (2) the standalone {@code Main} sets
+ * {@code java.util.concurrent.ForkJoinPool.common.parallelism=2} before anything touches
+ * {@code CompletableFuture}, so the hand-off reuses pooled threads; an embedding application on
+ * JDK 17 with 1-2 CPUs should do the same (this server logs a warning at start when it is not).
+ */
+public final class RegionalProxyServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RegionalProxyServer.class);
+
+  private final RegionalRouter router;
+  private final Forwarder forwarder;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final boolean ownExecutor;
+  private final Duration drainTimeout;
+  private final AccessLog accessLog;
+  private final AdminServer admin;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object drainLock = new Object();
+  private volatile boolean draining;
+  private volatile boolean closed;
+
+  private RegionalProxyServer(Builder b) throws IOException {
+    applyServerProperties(b);
+    this.router = b.router;
+    this.drainTimeout = b.drainTimeout;
+    ExecutorService ex = b.executor;
+    this.ownExecutor = ex == null;
+    if (ex == null) {
+      ex = ServerThreads.virtualOrNull();
+      if (ex == null) {
+        ex = ServerThreads.bounded(b.maxThreads, "regional-router-");
+      }
+    }
+    this.executor = ex;
+    this.forwarder = b.forwarder != null ? b.forwarder
+        : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries).executor(ex).build();
+    if (forwarder.router() != router) {
+      throw new IllegalStateException("forwarder (expected: one built for this server's router)");
+    }
+    this.accessLog = b.accessLog ? new AccessLog() : null;
+    this.server = HttpServer.create(b.address, b.backlog);
+    server.setExecutor(ex);
+    server.createContext("/", this::handle);
+    this.admin = b.adminAddress == null ? null
+        : new AdminServer(b.adminAddress, this, b.configSupplier, ex);
+    warnIfSlowHandOff();
+  }
+
+  /** Starts building a server on {@code port} of every local address. */
+  public static Builder listen(int port) {
+    return new Builder().port(port);
+  }
+
+  /** Starts building a server (port 8000 of every local address unless set). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private void handle(HttpExchange ex) {
+    inFlight.incrementAndGet();
+    ExchangeRequest request = new ExchangeRequest(ex);
+    boolean drain = draining;
+    ExchangeSink sink = new ExchangeSink(ex, request.isHead(), drain);
+    CompletionStage<ForwardResult> done;
+    try {
+      if (drain) {
+        done = forwarder.reject(request,
+            new RoutingException(FailureReason.DRAINING, "proxy is shutting down"), sink);
+      } else {
+        long length = request.contentLength();
+        RequestBody body = length == 0 ? RequestBody.empty() : RequestBody.of(ex.getRequestBody(), length);
+        done = forwarder.handle(request, body, sink);
+      }
+    } catch (RuntimeException e) {
+      log.error("request failed unexpectedly", e);
+      ExchangeAbort.abort(ex);
+      ended();
+      return;
+    }
+    done.whenComplete((result, error) -> {
+      if (accessLog != null && result != null) {
+        accessLog.log(request, result);
+      }
+      ended();
+    });
+  }
+
+  private void ended() {
+    if (inFlight.decrementAndGet() == 0 && draining) {
+      synchronized (drainLock) {
+        drainLock.notifyAll();
+      }
+    }
+  }
+
+  /** Starts serving; returns this server. */
+  private RegionalProxyServer startServing() {
+    server.start();
+    if (admin != null) {
+      admin.start();
+    }
+    log.info("regional-router listening on {}{}", address(),
+        admin == null ? "" : ", admin on " + admin.address());
+    return this;
+  }
+
+  /** The address the proxy listens on (with the real port when 0 was asked). */
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  /** The admin listener's address, if there is one. */
+  public Optional<InetSocketAddress> adminAddress() {
+    return admin == null ? Optional.empty() : Optional.of(admin.address());
+  }
+
+  /** The router. */
+  public RegionalRouter router() {
+    return router;
+  }
+
+  /** The forwarder. */
+  public Forwarder forwarder() {
+    return forwarder;
+  }
+
+  /** Whether {@link #close()} has begun: new requests are answered 503. */
+  public boolean isDraining() {
+    return draining;
+  }
+
+  /** Requests being served now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Drains and stops: new requests are answered 503 {@code draining} (with
+   * {@code Connection: close}), requests in flight may finish until the drain timeout, then the
+   * listener and every connection are closed, the admin listener too. Does not close the router.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    draining = true;
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    synchronized (drainLock) {
+      long left;
+      while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    // stop(0): JDK 17 would otherwise wait the whole delay when nothing is in flight
+    server.stop(0);
+    if (admin != null) {
+      admin.stop();
+    }
+    if (ownExecutor) {
+      executor.shutdown();
+    }
+    log.info("regional-router stopped ({} requests cut off by the drain timeout)", inFlight.get());
+  }
+
+  private static void applyServerProperties(Builder b) {
+    // Read once by sun.net.httpserver.ServerConfig, when the JVM's first HttpServer is created:
+    // effective only if set before that. Without nodelay, JDK 17 waits ~40 ms per response (Nagle
+    // against delayed ACK: headers and body go in separate writes).
+    setIfAbsent("sun.net.httpserver.nodelay", "true");
+    setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, b.requestTimeLimit.toSeconds())));
+    setIfAbsent("sun.net.httpserver.idleInterval", Long.toString(Math.max(1, b.idleTimeout.toSeconds())));
+    setIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(b.maxRequestHeaders));
+    setIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(b.maxRequestHeaderBytes));
+  }
+
+  private static void setIfAbsent(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private static void warnIfSlowHandOff() {
+    if (!WARNED.get() && WARNED.compareAndSet(false, true) && Runtime.version().feature() < 21 && ForkJoinPool.getCommonPoolParallelism() < 2) {
+      log.warn("JDK {} with common-pool parallelism {}: java.net.http starts a new thread for every"
+          + " proxied request; start the JVM with"
+          + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 (the standalone proxy does)",
+          Runtime.version().feature(), ForkJoinPool.getCommonPoolParallelism());
+    }
+  }
+
+  /**
+   * Builds a {@link RegionalProxyServer}. Not thread-safe. The header and time limits are JVM-wide
+   * settings of the JDK server: they take effect only for the JVM's first {@code HttpServer}, and
+   * a system property set on the command line wins.
+   */
+  public static final class Builder {
+    private InetSocketAddress address = new InetSocketAddress(8000);
+    private RegionalRouter router;
+    private Forwarder forwarder;
+    private boolean preserveHost;
+    private boolean retries = true;
+    private ExecutorService executor;
+    private int maxThreads = 256;
+    private int backlog = 1024;
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeLimit = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxRequestHeaders = 200;
+    private int maxRequestHeaderBytes = 64 * 1024;
+    private boolean accessLog = true;
+    private InetSocketAddress adminAddress;
+    private Supplier<Map<String, Object>> configSupplier = Map::of;
+
+    private Builder() {}
+
+    /** The port, on every local address; 8000 unless set; 0 picks a free port. */
+    public Builder port(int port) {
+      checkPort(port);
+      this.address = new InetSocketAddress(port);
+      return this;
+    }
+
+    /** The address and port to listen on. */
+    public Builder bind(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The address and port to listen on. */
+    public Builder bind(String host, int port) {
+      checkPort(port);
+      return bind(new InetSocketAddress(Objects.requireNonNull(host, "host"), port));
+    }
+
+    /** The router. Required. */
+    public Builder router(RegionalRouter router) {
+      this.router = Objects.requireNonNull(router, "router");
+      return this;
+    }
+
+    /**
+     * The forwarder, for full control of forwarding options; it must be built for the same router.
+     * Unless set, one is built with {@link #preserveHost}, {@link #retries} and this server's
+     * executor.
+     */
+    public Builder forwarder(Forwarder forwarder) {
+      this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
+      return this;
+    }
+
+    /** See {@link Forwarder.Builder#preserveHost}; {@code false} unless set. */
+    public Builder preserveHost(boolean preserve) {
+      this.preserveHost = preserve;
+      return this;
+    }
+
+    /** See {@link Forwarder.Builder#retries}; {@code true} unless set. */
+    public Builder retries(boolean enabled) {
+      this.retries = enabled;
+      return this;
+    }
+
+    /**
+     * The executor of request handling and response writing. Unless set: virtual threads when the
+     * JVM has them (21+), else a pool of {@link #maxThreads} daemon threads. An executor given here
+     * is not shut down by {@link #close()}.
+     */
+    public Builder executor(ExecutorService executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The size of the default thread pool on JVMs without virtual threads; 256 unless set. */
+    public Builder maxThreads(int max) {
+      if (max < 2) {
+        throw new IllegalArgumentException("maxThreads: " + max + " (expected: >= 2)");
+      }
+      this.maxThreads = max;
+      return this;
+    }
+
+    /** The listen backlog; 1024 unless set. */
+    public Builder backlog(int backlog) {
+      if (backlog < 1) {
+        throw new IllegalArgumentException("backlog: " + backlog + " (expected: >= 1)");
+      }
+      this.backlog = backlog;
+      return this;
+    }
+
+    /** How long {@link #close()} lets in-flight requests finish; 10 seconds unless set. */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = nonNegative("drainTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a client may take to send a whole request, headers and body (a client trickling its
+     * headers is dropped after it); 30 seconds unless set, whole seconds. Raise it for slow large
+     * uploads. ({@code sun.net.httpserver.maxReqTime})
+     */
+    public Builder requestTimeLimit(Duration limit) {
+      this.requestTimeLimit = positive("requestTimeLimit", limit);
+      return this;
+    }
+
+    /** How long an idle keep-alive connection stays open; 30 seconds unless set. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive("idleTimeout", timeout);
+      return this;
+    }
+
+    /** The most request headers; 200 unless set. ({@code sun.net.httpserver.maxReqHeaders}) */
+    public Builder maxRequestHeaders(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxRequestHeaders: " + max + " (expected: >= 1)");
+      }
+      this.maxRequestHeaders = max;
+      return this;
+    }
+
+    /**
+     * The most bytes of request line and headers; 64 KiB unless set. Honoured by JDK builds that
+     * have {@code sun.net.httpserver.maxReqHeaderSize} (17.0.17+, 21.0.9+, 25).
+     */
+    public Builder maxRequestHeaderBytes(int max) {
+      if (max < 1024) {
+        throw new IllegalArgumentException("maxRequestHeaderBytes: " + max + " (expected: >= 1024)");
+      }
+      this.maxRequestHeaderBytes = max;
+      return this;
+    }
+
+    /** Whether each request is logged (slf4j logger {@code io.github.regionalrouter.access}); on unless set. */
+    public Builder accessLog(boolean enabled) {
+      this.accessLog = enabled;
+      return this;
+    }
+
+    /**
+     * Adds the admin listener ({@code /ready}, {@code /stats}, {@code /clusters}, {@code /config})
+     * on this address; none unless set. Use a loopback address: it has no authentication.
+     */
+    public Builder admin(InetSocketAddress address) {
+      this.adminAddress = Objects.requireNonNull(address, "admin");
+      return this;
+    }
+
+    /** The effective configuration, secrets redacted, that {@code /config} shows; empty unless set. */
+    public Builder config(Supplier<Map<String, Object>> redactedConfig) {
+      this.configSupplier = Objects.requireNonNull(redactedConfig, "config");
+      return this;
+    }
+
+    /**
+     * Creates the server and starts listening.
+     *
+     * @throws IllegalStateException if no router was set
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public RegionalProxyServer start() {
+      if (router == null) {
+        throw new IllegalStateException("router (expected: a RegionalRouter; none was set)");
+      }
+      try {
+        return new RegionalProxyServer(this).startServing();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static void checkPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+      }
+    }
+
+    private static Duration positive(String what, Duration d) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+
+    private static Duration nonNegative(String what, Duration d) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: >= 0)");
+      }
+      return d;
+    }
+  }
+
+  static InetAddress loopback() {
+    return InetAddress.getLoopbackAddress();
+  }
+}
