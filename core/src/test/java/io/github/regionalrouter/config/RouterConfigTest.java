@@ -182,10 +182,17 @@ class RouterConfigTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("needs the real HttpDiscoveryResolver and ResolverCache; enable after merging them")
   void fullFileBuildsARouterWithDiscoveryAndCache() {
     try (RegionalRouter r = RouterConfig.load(resource("full.json")).buildRouter()) {
       assertThat(r.cacheSettings()).isPresent();
+      var cache = r.cacheSettings().orElseThrow();
+      assertThat(cache.ttl()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(cache.negativeTtl()).isEqualTo(Duration.ofSeconds(5));
+      assertThat(cache.maxEntries()).isEqualTo(100_000);
+      assertThat(cache.staleWhileRevalidate()).isEqualTo(Duration.ofSeconds(10));
+      assertThat(cache.staleIfError()).isEqualTo(Duration.ofMinutes(5));
+      assertThat(cache.errorBackoff()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(r.resolver().toString()).contains("/discover?host={host}").doesNotContain("Bearer x");
       assertThat(r.resolveTimeout()).isEqualTo(Duration.ofMillis(1500));
       assertThat(r.clusters().all()).hasSize(2);
     }
