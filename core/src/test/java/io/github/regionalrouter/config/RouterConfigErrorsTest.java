@@ -133,6 +133,7 @@ class RouterConfigErrorsTest {
   }
 
   @Test
+  // "constant" is the test provider registered in src/test/resources/META-INF/services
   void unknownResolverTypeSuggestsTheNearestType() {
     assertFails("""
         {"resolver": {"type": "fixd", "hosts": {"a.com": "us_east1"}},
