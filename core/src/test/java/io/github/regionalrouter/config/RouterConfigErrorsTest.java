@@ -139,7 +139,7 @@ class RouterConfigErrorsTest {
         {"resolver": {"type": "fixd", "hosts": {"a.com": "us_east1"}},
          "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
         """,
-        "config.json:1:23: resolver.type: \"fixd\" (expected: one of fixed, first-character;"
+        "config.json:1:23: resolver.type: \"fixd\" (expected: one of fixed, first-character, constant;"
             + " did you mean \"fixed\"?)");
   }
 
