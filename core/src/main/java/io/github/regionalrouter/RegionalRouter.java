@@ -56,6 +56,7 @@ public final class RegionalRouter implements AutoCloseable {
   private final ClusterRegistry clusters;
   private final RouterStats stats = new RouterStats();
   private final RoutingListener[] listeners;
+  private final RoutingListener listener;
 
   private RegionalRouter(Builder b, ResolverCache cacheSettings) {
     this.settings =
@@ -65,6 +66,7 @@ public final class RegionalRouter implements AutoCloseable {
     all.add(stats);
     all.addAll(b.listeners);
     this.listeners = all.toArray(new RoutingListener[0]);
+    this.listener = new Listeners(listeners);
     this.observedResolver = observe(b.resolver, listeners);
     this.cacheSettings = cacheSettings;
     this.cache = cacheSettings == null ? null : cacheSettings.wrap(observedResolver);
@@ -317,6 +319,15 @@ public final class RegionalRouter implements AutoCloseable {
     return stats;
   }
 
+  /**
+   * This router's listeners ({@link #stats()} first, then those added to the builder) as one: a
+   * forwarder reports {@link RoutingListener#onForwarded} and
+   * {@link RoutingListener#onUpstreamFailure} to it. A listener that throws is skipped.
+   */
+  public RoutingListener listener() {
+    return listener;
+  }
+
   /** The cache's counters, if caching is on. */
   public Optional<CacheStats> cacheStats() {
     return cache == null ? Optional.empty() : Optional.of(cache.stats());
@@ -516,6 +527,48 @@ public final class RegionalRouter implements AutoCloseable {
         }
       }
       return new RegionalRouter(this, cacheSet ? cache : ResolverCache.defaults());
+    }
+  }
+
+  /** Fans forwarding events out to every listener; one that throws does not stop the others. */
+  private static final class Listeners implements RoutingListener {
+    private final RoutingListener[] all;
+
+    Listeners(RoutingListener[] all) {
+      this.all = all;
+    }
+
+    @Override
+    public void onForwarded(RouteDecision decision, int status, long nanos) {
+      for (RoutingListener l : all) {
+        try {
+          l.onForwarded(decision, status, nanos);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
+    }
+
+    @Override
+    public void onUpstreamFailure(RouteDecision decision, RoutingException failure) {
+      for (RoutingListener l : all) {
+        try {
+          l.onUpstreamFailure(decision, failure);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
+    }
+
+    @Override
+    public void onRoutingFailure(InboundRequest request, RoutingException failure) {
+      for (RoutingListener l : all) {
+        try {
+          l.onRoutingFailure(request, failure);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
     }
   }
 }
