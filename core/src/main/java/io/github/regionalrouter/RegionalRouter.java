@@ -45,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 public final class RegionalRouter implements AutoCloseable {
   private final RouterSettings settings;
   private final RegionResolver resolver;
+  private final RegionResolver observedResolver;
   private final CachingResolver cache; // null when caching is off
   private final ResolverCache cacheSettings;
   private final Duration resolveTimeout;
@@ -61,19 +62,54 @@ public final class RegionalRouter implements AutoCloseable {
     this.settings =
         new RouterSettings(b.routingHeader, Collections.unmodifiableMap(new LinkedHashMap<>(b.responseHeaders)));
     this.resolver = b.resolver;
+    List<RoutingListener> all = new ArrayList<>();
+    all.add(stats);
+    all.addAll(b.listeners);
+    this.listeners = all.toArray(new RoutingListener[0]);
+    this.listener = new Listeners(listeners);
+    this.observedResolver = observe(b.resolver, listeners);
     this.cacheSettings = cacheSettings;
-    this.cache = cacheSettings == null ? null : cacheSettings.wrap(b.resolver);
+    this.cache = cacheSettings == null ? null : cacheSettings.wrap(observedResolver);
     this.resolveTimeout = b.resolveTimeout;
     this.resolveTimeoutNanos = b.resolveTimeout.toNanos();
     this.fallbackRegion = b.fallbackRegion;
     this.clusterNotFoundStatus = b.clusterNotFoundStatus;
     this.selector = b.selector == null ? RouteSelector.byHeader(b.routingHeader) : b.selector;
     this.clusters = ClusterRegistry.of(b.clusters);
-    List<RoutingListener> all = new ArrayList<>();
-    all.add(stats);
-    all.addAll(b.listeners);
-    this.listeners = all.toArray(new RoutingListener[0]);
-    this.listener = new Listeners(listeners);
+  }
+
+  /** Reports every call of {@code resolver} to the listeners. */
+  private static RegionResolver observe(RegionResolver resolver, RoutingListener[] listeners) {
+    return new RegionResolver() {
+      @Override
+      public CompletionStage<RegionAnswer> resolve(String host, InboundRequest request) {
+        long start = System.nanoTime();
+        CompletionStage<RegionAnswer> stage;
+        try {
+          stage = resolver.resolve(host, request);
+        } catch (RuntimeException e) {
+          report(host, null, e, start);
+          throw e;
+        }
+        if (stage == null) {
+          return null; // the cache reports a null stage as a failure
+        }
+        stage.whenComplete((answer, failure) -> report(host, answer, failure, start));
+        return stage;
+      }
+
+      private void report(String host, RegionAnswer answer, Throwable failure, long start) {
+        long nanos = System.nanoTime() - start;
+        for (RoutingListener l : listeners) {
+          l.onResolverCall(host, answer, unwrap(failure), nanos);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return resolver.toString();
+      }
+    };
   }
 
   /** Starts building a router. */
@@ -119,7 +155,7 @@ public final class RegionalRouter implements AutoCloseable {
     }
     CompletableFuture<RegionAnswer> pending;
     try {
-      pending = resolver.resolve(host, request).toCompletableFuture();
+      pending = observedResolver.resolve(host, request).toCompletableFuture();
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
