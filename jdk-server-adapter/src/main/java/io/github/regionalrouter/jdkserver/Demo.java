@@ -20,7 +20,28 @@ import java.util.concurrent.Executors;
 final class Demo {
   private Demo() {}
 
-  static RegionalProxyServer start(PrintStream out) throws IOException {
+  /** The running demo; {@link #close()} stops everything. */
+  static final class Running implements AutoCloseable {
+    final RegionalProxyServer proxy;
+    private final HttpServer[] others;
+
+    Running(RegionalProxyServer proxy, HttpServer... others) {
+      this.proxy = proxy;
+      this.others = others;
+    }
+
+    @Override
+    public void close() {
+      proxy.close();
+      proxy.router().close();
+      for (HttpServer s : others) {
+        s.stop(0);
+        ((java.util.concurrent.ExecutorService) s.getExecutor()).shutdown();
+      }
+    }
+  }
+
+  static Running start(PrintStream out) throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
     HttpServer discovery = server(lo, 0, ex -> {
       String q = ex.getRequestURI().getRawQuery();
@@ -46,13 +67,7 @@ final class Demo {
         + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}\n"
         + "}\n";
     RegionalProxyServer proxy = Main.startProxy(RouterConfig.parse(json, "demo config"));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      proxy.close();
-      proxy.router().close();
-      discovery.stop(0);
-      east.stop(0);
-      central.stop(0);
-    }, "regional-router-demo-shutdown"));
+    Running running = new Running(proxy, discovery, east, central);
     out.println("regional-router demo: proxy on 127.0.0.1:" + proxyPort + ", admin on 127.0.0.1:" + adminPort);
     out.println("Try (\"b\" is even: us_east1; \"a\" is odd: us_central1):");
     out.println("  curl -i -H 'Host: b.example.com' http://127.0.0.1:" + proxyPort + "/");
@@ -60,7 +75,7 @@ final class Demo {
     out.println("  curl http://127.0.0.1:" + adminPort + "/stats");
     out.println("Stop with Ctrl-C.");
     out.flush();
-    return proxy;
+    return running;
   }
 
   private static HttpServer server(InetAddress lo, int port, com.sun.net.httpserver.HttpHandler h) throws IOException {

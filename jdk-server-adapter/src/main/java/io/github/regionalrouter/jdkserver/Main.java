@@ -73,7 +73,8 @@ public final class Main {
       return 0;
     }
     if (args.length == 1 && args[0].equals("--demo")) {
-      Demo.start(out);
+      Demo.Running demo = Demo.start(out);
+      Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "regional-router-demo-shutdown"));
       return -1;
     }
     if (args.length == 2 && args[0].equals("--check-config")) {

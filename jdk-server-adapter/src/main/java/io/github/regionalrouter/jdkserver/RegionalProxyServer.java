@@ -69,6 +69,7 @@ public final class RegionalProxyServer implements AutoCloseable {
   private final Duration drainTimeout;
   private final AccessLog accessLog;
   private final AdminServer admin;
+  private final StatsMBean mbean;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object drainLock = new Object();
   private volatile boolean draining;
@@ -98,6 +99,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     server.createContext("/", this::handle);
     this.admin = b.adminAddress == null ? null
         : new AdminServer(b.adminAddress, this, b.configSupplier, ex);
+    this.mbean = b.jmx ? new StatsMBean(this) : null;
     warnIfSlowHandOff();
   }
 
@@ -153,6 +155,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     server.start();
     if (admin != null) {
       admin.start();
+    }
+    if (mbean != null) {
+      mbean.register();
     }
     log.info("regional-router listening on {}{}", address(),
         admin == null ? "" : ", admin on " + admin.address());
@@ -218,6 +223,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     if (admin != null) {
       admin.stop();
     }
+    if (mbean != null) {
+      mbean.unregister();
+    }
     if (ownExecutor) {
       executor.shutdown();
     }
@@ -272,6 +280,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     private int maxRequestHeaders = 200;
     private int maxRequestHeaderBytes = 64 * 1024;
     private boolean accessLog = true;
+    private boolean jmx = true;
     private InetSocketAddress adminAddress;
     private Supplier<Map<String, Object>> configSupplier = Map::of;
 
@@ -398,6 +407,15 @@ public final class RegionalProxyServer implements AutoCloseable {
     /** Whether each request is logged (slf4j logger {@code io.github.regionalrouter.access}); on unless set. */
     public Builder accessLog(boolean enabled) {
       this.accessLog = enabled;
+      return this;
+    }
+
+    /**
+     * Whether the counters are registered as the MBean
+     * {@code io.github.regionalrouter:type=Proxy,port=N} while the server runs; on unless set.
+     */
+    public Builder jmx(boolean enabled) {
+      this.jmx = enabled;
       return this;
     }
 
