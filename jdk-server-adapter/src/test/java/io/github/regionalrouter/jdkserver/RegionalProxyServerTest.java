@@ -218,7 +218,7 @@ class RegionalProxyServerTest {
   }
 
   @Test
-  void retries_a_refused_connection_on_another_endpoint() throws Exception {
+  void retries_a_refused_connection_on_another_endpoint_and_ejects_the_refusing_one() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
@@ -227,9 +227,13 @@ class RegionalProxyServerTest {
         .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:" + closedPort).endpoint(east.uri()))
         .build());
 
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 10; i++) {
       assertThat(get("a.example").status).isEqualTo(200);
     }
+    // five connect failures in a row: the refusing endpoint is ejected (outlier detection)
+    Cluster cluster = router.clusters().get("us_east1");
+    assertThat(cluster.isEjected(cluster.endpoints().get(0))).isTrue();
+    assertThat(cluster.isEjected(cluster.endpoints().get(1))).isFalse();
   }
 
   @Test
