@@ -50,9 +50,10 @@ import java.util.function.BiConsumer;
  * without a dispatch.
  *
  * <p>Register the filter with {@code asyncSupported=true} for dispatcher types {@code REQUEST} and
- * {@code ASYNC}; the filters before it and the servlet must support async too (a request that does
- * not is refused with a {@link ServletException} naming this requirement, whether or not its
- * decision is cached). Filters after this one that are not mapped for {@code ASYNC} are skipped on
+ * {@code ASYNC}; the filters before it must support async too (a request that reaches it through
+ * one that does not is refused with a {@link ServletException} naming this requirement, whether or
+ * not its decision is cached, so that a misconfiguration shows at once). The servlet need not
+ * support async: it is called in the resumed dispatch, after the suspension has ended. Filters after this one that are not mapped for {@code ASYNC} are skipped on
  * the resumed pass, as for any async dispatch. Even so, the servlet never sees the client's routing
  * header: the request given to {@code startAsync}, and so to the dispatch, is already the wrapped
  * one.
@@ -159,8 +160,7 @@ public final class RegionRoutingFilter implements Filter {
     if (!request.isAsyncSupported()) {
       throw new ServletException(
           "RegionRoutingFilter " + filterConfig.getFilterName() + ": the request does not support"
-              + " async (expected: asyncSupported=true on this filter, every filter before it and"
-              + " the servlet)");
+              + " async (expected: asyncSupported=true on this filter and every filter before it)");
     }
 
     CompletableFuture<RouteDecision> pending =
