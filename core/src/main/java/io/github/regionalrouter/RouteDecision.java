@@ -102,6 +102,16 @@ public final class RouteDecision implements RouteContext {
     return Targets.path(request.target());
   }
 
+  @Override
+  public boolean pathStartsWith(String prefix) {
+    String target = request.target();
+    if (!target.isEmpty() && target.charAt(0) == '/') {
+      // a prefix without '?' or '#' that matches the target lies wholly in the path
+      return target.startsWith(prefix);
+    }
+    return path().startsWith(prefix);
+  }
+
   /** A header as it will be forwarded: the routing header is {@link #region()}. */
   @Override
   public String header(String name) {

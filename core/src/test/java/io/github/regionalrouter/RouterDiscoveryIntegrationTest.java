@@ -38,7 +38,7 @@ class RouterDiscoveryIntegrationTest {
           public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
             // hold every answer until all callers are waiting, so that they all miss together
             release.await(10, TimeUnit.SECONDS);
-            String host = request.getUrl().queryParameter("host");
+            String host = request.getUrl().queryParameter("region");
             String region = host.charAt(0) % 2 == 0 ? "us_east1" : "us_central1";
             return new MockResponse.Builder()
                 .code(200)
@@ -52,9 +52,15 @@ class RouterDiscoveryIntegrationTest {
         RegionalRouter.builder()
             .resolver(
                 RegionResolvers.httpDiscovery(
-                        "http://127.0.0.1:" + discovery.getPort() + "/anything?region={host}&host={host}")
+                        "http://127.0.0.1:" + discovery.getPort() + "/anything?region={host}")
                     .regionPointer("/args/region")
-                    .timeout(Duration.ofSeconds(5)))
+                    // 100 connections at once overflow the server's accept backlog (50): the
+                    // kernel retries dropped SYNs after 1 s, longer than the default connect timeout
+                    .httpClient(
+                        java.net.http.HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5))
+                            .build())
+                    .timeout(Duration.ofSeconds(8)))
             .cache(ResolverCache.ttl(Duration.ofMinutes(5)))
             .resolveTimeout(Duration.ofSeconds(10))
             .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:18081"))
@@ -66,8 +72,12 @@ class RouterDiscoveryIntegrationTest {
   @AfterEach
   void stop() throws Exception {
     release.countDown();
-    callers.shutdownNow();
-    router.close();
+    if (callers != null) {
+      callers.shutdownNow();
+    }
+    if (router != null) {
+      router.close();
+    }
     discovery.close();
   }
 

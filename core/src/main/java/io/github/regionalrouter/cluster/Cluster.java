@@ -142,7 +142,9 @@ public final class Cluster implements AutoCloseable {
    * ejected.
    */
   public Endpoint pickEndpoint() {
-    return loadBalancer.pick(endpoints, ticker.read());
+    // no ejection in force: the time is not needed, so skip reading the clock
+    long now = ejectedCount.get() == 0 ? 0L : ticker.read();
+    return loadBalancer.pick(endpoints, now);
   }
 
   /**

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /** An immutable, in-memory {@link InboundRequest}. */
 public final class SimpleInboundRequest implements InboundRequest {
   private final String method;
   private final String target;
   private final String scheme;
-  private final Map<String, List<String>> headers; // key: lower-case name
+  private final Map<String, List<String>> headers; // case-insensitive keys: lookups allocate nothing
   private final List<String> names; // as sent
   private final InetSocketAddress remoteAddress;
 
@@ -23,7 +24,7 @@ public final class SimpleInboundRequest implements InboundRequest {
     this.method = b.method;
     this.target = b.target;
     this.scheme = b.scheme;
-    Map<String, List<String>> copy = new LinkedHashMap<>();
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     b.headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     this.headers = Collections.unmodifiableMap(copy);
     this.names = List.copyOf(b.names.values());
@@ -47,13 +48,13 @@ public final class SimpleInboundRequest implements InboundRequest {
 
   @Override
   public String header(String name) {
-    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    List<String> values = headers.get(name);
     return values == null ? null : values.get(0);
   }
 
   @Override
   public List<String> headers(String name) {
-    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+    List<String> values = headers.get(name);
     return values == null ? List.of() : values;
   }
 

@@ -14,6 +14,14 @@ public interface RouteContext {
   /** The path of the request-target, without the query; {@code /} at least. */
   String path();
 
+  /**
+   * Whether {@link #path()} starts with {@code prefix}; implementations may answer without
+   * allocating.
+   */
+  default boolean pathStartsWith(String prefix) {
+    return path().startsWith(prefix);
+  }
+
   /** The resolved region, or {@code null} when unknown and there is no fallback. */
   String region();
 

@@ -27,18 +27,12 @@ public final class RouteTable implements RouteSelector {
   @Override
   public String select(RouteContext context) {
     String host = context.host();
-    String path = null;
     for (Rule rule : rules) {
       if (!rule.matchesHost(host)) {
         continue;
       }
-      if (rule.pathPrefix.length() > 1) {
-        if (path == null) {
-          path = context.path();
-        }
-        if (!path.startsWith(rule.pathPrefix)) {
-          continue;
-        }
+      if (rule.pathPrefix.length() > 1 && !context.pathStartsWith(rule.pathPrefix)) {
+        continue;
       }
       return rule.target.select(context);
     }
@@ -107,9 +101,9 @@ public final class RouteTable implements RouteSelector {
         throw new IllegalArgumentException(
             "domain: \"" + domain + "\" (expected: a host, *.suffix or *)");
       }
-      if (!pathPrefix.startsWith("/")) {
+      if (!pathPrefix.startsWith("/") || pathPrefix.indexOf('?') >= 0 || pathPrefix.indexOf('#') >= 0) {
         throw new IllegalArgumentException(
-            "pathPrefix: \"" + pathPrefix + "\" (expected: a path starting with /)");
+            "pathPrefix: \"" + pathPrefix + "\" (expected: a path starting with /, without ? or #)");
       }
       rules.add(new Rule(d, pathPrefix, target));
       return this;

@@ -1,0 +1,78 @@
+package io.github.regionalrouter.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The {@code "server"} object: limits of the server adapters (the standalone proxy, the servlet),
+ * kept here for them to apply. Immutable.
+ *
+ * <pre>{@code
+ * "server": {"maxHeaderBytes": 65536, "maxHeaders": 100, "headerTimeout": "30s",
+ *            "bodyIdleTimeout": "30s", "drainTimeout": "10s", "maxRequestTime": "5m"}
+ * }</pre>
+ */
+public final class ServerLimits {
+  private static final ServerLimits DEFAULTS =
+      new ServerLimits(65536, 100, Duration.ofSeconds(30), Duration.ofSeconds(30),
+          Duration.ofSeconds(10), null);
+
+  private final int maxHeaderBytes;
+  private final int maxHeaders;
+  private final Duration headerTimeout;
+  private final Duration bodyIdleTimeout;
+  private final Duration drainTimeout;
+  private final Duration maxRequestTime;
+
+  ServerLimits(int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
+      Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime) {
+    this.maxHeaderBytes = maxHeaderBytes;
+    this.maxHeaders = maxHeaders;
+    this.headerTimeout = headerTimeout;
+    this.bodyIdleTimeout = bodyIdleTimeout;
+    this.drainTimeout = drainTimeout;
+    this.maxRequestTime = maxRequestTime;
+  }
+
+  /** The limits of a file without {@code "server"}: every default. */
+  public static ServerLimits defaults() {
+    return DEFAULTS;
+  }
+
+  /** {@code maxHeaderBytes}: the most bytes of request line and headers; 65536 unless set. */
+  public int maxHeaderBytes() {
+    return maxHeaderBytes;
+  }
+
+  /** {@code maxHeaders}: the most request header fields; 100 unless set. */
+  public int maxHeaders() {
+    return maxHeaders;
+  }
+
+  /** {@code headerTimeout}: how long a client may take to send the headers; 30 s unless set. */
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /** {@code bodyIdleTimeout}: the longest pause inside a body, either way; 30 s unless set. */
+  public Duration bodyIdleTimeout() {
+    return bodyIdleTimeout;
+  }
+
+  /** {@code drainTimeout}: how long shutdown waits for requests in flight; 10 s unless set. */
+  public Duration drainTimeout() {
+    return drainTimeout;
+  }
+
+  /** {@code maxRequestTime}: the longest a whole exchange may take; no limit unless set. */
+  public Optional<Duration> maxRequestTime() {
+    return Optional.ofNullable(maxRequestTime);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerLimits[maxHeaderBytes=" + maxHeaderBytes + ", maxHeaders=" + maxHeaders
+        + ", headerTimeout=" + headerTimeout + ", bodyIdleTimeout=" + bodyIdleTimeout
+        + ", drainTimeout=" + drainTimeout + ", maxRequestTime=" + maxRequestTime + "]";
+  }
+}
