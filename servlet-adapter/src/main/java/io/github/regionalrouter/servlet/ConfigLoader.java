@@ -1,7 +1,11 @@
 package io.github.regionalrouter.servlet;
 
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.config.ConfigException;
+import io.github.regionalrouter.config.RouterConfig;
 import jakarta.servlet.ServletException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 
 /**
  * Builds a router from the JSON config file named by a filter's or servlet's init-param
@@ -11,18 +15,24 @@ final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Loads {@code path} and builds its router; the caller owns (and closes) the result.
+   * Loads {@code path} (a file system path, relative to the container's working directory unless
+   * absolute) and builds its router; the caller owns, and closes, the result.
    *
-   * @param owner names the filter or servlet in messages
-   * @throws ServletException whose message is the config error ({@code file:line:col: field: ...})
+   * @param owner names the filter or servlet in messages that have no file position
+   * @throws ServletException whose message is the config error: {@code file:line:col: field: ...}
    */
   static RegionalRouter load(String owner, String path) throws ServletException {
-    // TODO(config merge): replace with
-    //   try { return RouterConfig.load(Path.of(path)).buildRouter(); }
-    //   catch (ConfigException e) { throw new ServletException(e.getMessage(), e); }
-    //   catch (InvalidPathException e) { throw new ServletException(owner + ": init-param config: \"" + path + "\" (expected: a file path)", e); }
-    throw new ServletException(
-        owner + ": init-param config: \"" + path + "\" (JSON config is not available in this build;"
-            + " construct the filter with a RegionalRouter)");
+    Path file;
+    try {
+      file = Path.of(path);
+    } catch (InvalidPathException e) {
+      throw new ServletException(
+          owner + ": init-param config: \"" + path + "\" (expected: a file path)", e);
+    }
+    try {
+      return RouterConfig.load(file).buildRouter();
+    } catch (ConfigException e) {
+      throw new ServletException(e.getMessage(), e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import static io.github.regionalrouter.servlet.TestResolvers.delayed;
 import static io.github.regionalrouter.servlet.TestResolvers.router;
 import static io.github.regionalrouter.servlet.TestResolvers.timed;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.servlet.TestResolvers.Counting;
@@ -19,6 +20,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -113,6 +117,23 @@ abstract class RegionRoutingFilterContract {
           s.addMapping("/");
         };
     container = starter.start(smallPool, deployment);
+  }
+
+  /** Deploys the filter the {@code web.xml} way: by class, with init-param {@code config}. */
+  private void deployFromConfig(Path config) throws Exception {
+    this.echo = new EchoServlet("region");
+    container =
+        starter.start(
+            smallPool,
+            (classes, ctx) -> {
+              FilterRegistration.Dynamic f = ctx.addFilter("region-routing", RegionRoutingFilter.class);
+              f.setInitParameter(RegionRoutingFilter.CONFIG_PARAM, config.toString());
+              f.setAsyncSupported(true);
+              f.addMappingForUrlPatterns(REQUEST_AND_ASYNC, false, "/*");
+              ServletRegistration.Dynamic s = ctx.addServlet("echo", echo);
+              s.setAsyncSupported(true);
+              s.addMapping("/");
+            });
   }
 
   private HttpRequest.Builder request(String path, String host) {
@@ -330,6 +351,30 @@ abstract class RegionRoutingFilterContract {
 
     assertThat(answer.statusCode()).isEqualTo(500);
     assertThat(echo.calls()).isZero();
+  }
+
+  @Test
+  @Timeout(30)
+  void aFilterDeclaredWithTheConfigInitParamRoutesAsTheFileSays(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("router.json"), RegionRoutingFilterInitTest.SAMPLE_CONFIG);
+    deployFromConfig(config);
+
+    HttpResponse<String> answer = get("/hello", "central.example.com");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Processed-By")).hasValue("Regional Router");
+    assertThat(EchoServlet.parse(answer.body()))
+        .containsEntry("region", "us_central1")
+        .containsEntry("decision.cluster", "us_central1");
+  }
+
+  @Test
+  @Timeout(30)
+  void aBadConfigKeepsTheWebappFromStarting(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("router.json"), "{\"clusters\": []}");
+
+    assertThatThrownBy(() -> deployFromConfig(config)).isInstanceOf(Exception.class);
+    assertThat(container).isNull();
   }
 
   /** The container's root, for messages. */
