@@ -91,6 +91,19 @@ class RegionRoutingFilterInitTest {
         .hasMessageContaining("closed");
   }
 
+  @Test
+  void theExampleWebappsSampleConfigBuildsARouter() throws Exception {
+    Path sample = Path.of("..", "examples", "servlet-webapp", "router.json");
+    RegionRoutingFilter filter = new RegionRoutingFilter();
+
+    filter.init(config(Map.of("config", sample.toString())));
+    try {
+      assertThat(builtRouter(filter).clusters().all()).hasSize(2);
+    } finally {
+      filter.destroy();
+    }
+  }
+
   /** A config with a fixed resolver: east → us_east1, central → us_central1. */
   static final String SAMPLE_CONFIG =
       "{\n"
