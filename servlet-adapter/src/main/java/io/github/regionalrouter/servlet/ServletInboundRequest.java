@@ -21,9 +21,17 @@ import java.util.List;
  */
 final class ServletInboundRequest implements InboundRequest {
   private final HttpServletRequest request;
+  private final String target; // null: the request's own
 
+  /** The request as received. */
   ServletInboundRequest(HttpServletRequest request) {
+    this(request, null);
+  }
+
+  /** The request with another request-target, e.g. the part of the path below a servlet's mapping. */
+  ServletInboundRequest(HttpServletRequest request, String target) {
     this.request = request;
+    this.target = target;
   }
 
   @Override
@@ -33,6 +41,9 @@ final class ServletInboundRequest implements InboundRequest {
 
   @Override
   public String target() {
+    if (target != null) {
+      return target;
+    }
     String uri = request.getRequestURI();
     String query = request.getQueryString();
     return query == null ? uri : uri + '?' + query;

@@ -12,16 +12,17 @@ final class JettyContainer implements ServletContainer {
   private final Server server;
   private final URI uri;
 
-  private JettyContainer(Server server, int port) {
+  private JettyContainer(Server server, int port, String contextPath) {
     this.server = server;
-    this.uri = URI.create("http://127.0.0.1:" + port + "/");
+    this.uri = URI.create("http://127.0.0.1:" + port + contextPath + "/");
   }
 
   /**
    * Starts Jetty. Its pool also runs the connector's acceptor and selector (one each), so at most
    * {@code maxThreads - 2} threads serve requests.
    */
-  static ServletContainer start(int maxThreads, ServletContainerInitializer deployment) throws Exception {
+  static ServletContainer start(int maxThreads, String contextPath, ServletContainerInitializer deployment)
+      throws Exception {
     QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads));
     pool.setReservedThreads(0);
     pool.setName("jetty-test");
@@ -31,7 +32,7 @@ final class JettyContainer implements ServletContainer {
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
-    context.setContextPath("/");
+    context.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
     context.addServletContainerInitializer(deployment);
     server.setHandler(context);
     server.setStopTimeout(0);
@@ -45,7 +46,7 @@ final class JettyContainer implements ServletContainer {
       server.stop();
       throw new IllegalStateException("context failed to start");
     }
-    return new JettyContainer(server, connector.getLocalPort());
+    return new JettyContainer(server, connector.getLocalPort(), contextPath);
   }
 
   @Override

@@ -19,14 +19,15 @@ final class TomcatContainer implements ServletContainer {
   private final Path baseDir;
   private final URI uri;
 
-  private TomcatContainer(Tomcat tomcat, Path baseDir, int port) {
+  private TomcatContainer(Tomcat tomcat, Path baseDir, int port, String contextPath) {
     this.tomcat = tomcat;
     this.baseDir = baseDir;
-    this.uri = URI.create("http://127.0.0.1:" + port + "/");
+    this.uri = URI.create("http://127.0.0.1:" + port + contextPath + "/");
   }
 
   /** Starts Tomcat; its acceptor and poller have threads of their own, outside the pool of {@code maxThreads}. */
-  static ServletContainer start(int maxThreads, ServletContainerInitializer deployment) throws Exception {
+  static ServletContainer start(int maxThreads, String contextPath, ServletContainerInitializer deployment)
+      throws Exception {
     Path baseDir = Files.createTempDirectory("tomcat-test");
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(baseDir.toString());
@@ -36,7 +37,7 @@ final class TomcatContainer implements ServletContainer {
     connector.setProperty("maxThreads", Integer.toString(maxThreads));
     connector.setProperty("minSpareThreads", "1");
     tomcat.setConnector(connector);
-    Context context = tomcat.addContext("", baseDir.toString());
+    Context context = tomcat.addContext(contextPath, baseDir.toString());
     context.addServletContainerInitializer(deployment, null);
     try {
       tomcat.start();
@@ -47,7 +48,7 @@ final class TomcatContainer implements ServletContainer {
       stop(tomcat, baseDir);
       throw e;
     }
-    return new TomcatContainer(tomcat, baseDir, connector.getLocalPort());
+    return new TomcatContainer(tomcat, baseDir, connector.getLocalPort(), contextPath);
   }
 
   @Override
