@@ -45,6 +45,7 @@ import java.util.concurrent.TimeoutException;
 public final class RegionalRouter implements AutoCloseable {
   private final RouterSettings settings;
   private final RegionResolver resolver;
+  private final RegionResolver observedResolver;
   private final CachingResolver cache; // null when caching is off
   private final ResolverCache cacheSettings;
   private final Duration resolveTimeout;
@@ -55,23 +56,60 @@ public final class RegionalRouter implements AutoCloseable {
   private final ClusterRegistry clusters;
   private final RouterStats stats = new RouterStats();
   private final RoutingListener[] listeners;
+  private final RoutingListener listener;
 
   private RegionalRouter(Builder b, ResolverCache cacheSettings) {
     this.settings =
         new RouterSettings(b.routingHeader, Collections.unmodifiableMap(new LinkedHashMap<>(b.responseHeaders)));
     this.resolver = b.resolver;
+    List<RoutingListener> all = new ArrayList<>();
+    all.add(stats);
+    all.addAll(b.listeners);
+    this.listeners = all.toArray(new RoutingListener[0]);
+    this.listener = new Listeners(listeners);
+    this.observedResolver = observe(b.resolver, listeners);
     this.cacheSettings = cacheSettings;
-    this.cache = cacheSettings == null ? null : cacheSettings.wrap(b.resolver);
+    this.cache = cacheSettings == null ? null : cacheSettings.wrap(observedResolver);
     this.resolveTimeout = b.resolveTimeout;
     this.resolveTimeoutNanos = b.resolveTimeout.toNanos();
     this.fallbackRegion = b.fallbackRegion;
     this.clusterNotFoundStatus = b.clusterNotFoundStatus;
     this.selector = b.selector == null ? RouteSelector.byHeader(b.routingHeader) : b.selector;
     this.clusters = ClusterRegistry.of(b.clusters);
-    List<RoutingListener> all = new ArrayList<>();
-    all.add(stats);
-    all.addAll(b.listeners);
-    this.listeners = all.toArray(new RoutingListener[0]);
+  }
+
+  /** Reports every call of {@code resolver} to the listeners. */
+  private static RegionResolver observe(RegionResolver resolver, RoutingListener[] listeners) {
+    return new RegionResolver() {
+      @Override
+      public CompletionStage<RegionAnswer> resolve(String host, InboundRequest request) {
+        long start = System.nanoTime();
+        CompletionStage<RegionAnswer> stage;
+        try {
+          stage = resolver.resolve(host, request);
+        } catch (RuntimeException e) {
+          report(host, null, e, start);
+          throw e;
+        }
+        if (stage == null) {
+          return null; // the cache reports a null stage as a failure
+        }
+        stage.whenComplete((answer, failure) -> report(host, answer, failure, start));
+        return stage;
+      }
+
+      private void report(String host, RegionAnswer answer, Throwable failure, long start) {
+        long nanos = System.nanoTime() - start;
+        for (RoutingListener l : listeners) {
+          l.onResolverCall(host, answer, unwrap(failure), nanos);
+        }
+      }
+
+      @Override
+      public String toString() {
+        return resolver.toString();
+      }
+    };
   }
 
   /** Starts building a router. */
@@ -117,7 +155,7 @@ public final class RegionalRouter implements AutoCloseable {
     }
     CompletableFuture<RegionAnswer> pending;
     try {
-      pending = resolver.resolve(host, request).toCompletableFuture();
+      pending = observedResolver.resolve(host, request).toCompletableFuture();
     } catch (RuntimeException e) {
       pending = CompletableFuture.failedFuture(e);
     }
@@ -279,6 +317,15 @@ public final class RegionalRouter implements AutoCloseable {
   /** The built-in counters. */
   public RouterStats stats() {
     return stats;
+  }
+
+  /**
+   * This router's listeners ({@link #stats()} first, then those added to the builder) as one: a
+   * forwarder reports {@link RoutingListener#onForwarded} and
+   * {@link RoutingListener#onUpstreamFailure} to it. A listener that throws is skipped.
+   */
+  public RoutingListener listener() {
+    return listener;
   }
 
   /** The cache's counters, if caching is on. */
@@ -480,6 +527,48 @@ public final class RegionalRouter implements AutoCloseable {
         }
       }
       return new RegionalRouter(this, cacheSet ? cache : ResolverCache.defaults());
+    }
+  }
+
+  /** Fans forwarding events out to every listener; one that throws does not stop the others. */
+  private static final class Listeners implements RoutingListener {
+    private final RoutingListener[] all;
+
+    Listeners(RoutingListener[] all) {
+      this.all = all;
+    }
+
+    @Override
+    public void onForwarded(RouteDecision decision, int status, long nanos) {
+      for (RoutingListener l : all) {
+        try {
+          l.onForwarded(decision, status, nanos);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
+    }
+
+    @Override
+    public void onUpstreamFailure(RouteDecision decision, RoutingException failure) {
+      for (RoutingListener l : all) {
+        try {
+          l.onUpstreamFailure(decision, failure);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
+    }
+
+    @Override
+    public void onRoutingFailure(InboundRequest request, RoutingException failure) {
+      for (RoutingListener l : all) {
+        try {
+          l.onRoutingFailure(request, failure);
+        } catch (RuntimeException ignored) {
+          // a listener must not break the data path
+        }
+      }
     }
   }
 }

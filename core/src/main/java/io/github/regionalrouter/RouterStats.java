@@ -1,5 +1,7 @@
 package io.github.regionalrouter;
 
+import io.github.regionalrouter.resolve.RegionAnswer;
+
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +19,10 @@ public final class RouterStats implements RoutingListener {
   private final LongAdder cacheStaleHits = new LongAdder();
   private final LongAdder cacheMisses = new LongAdder();
   private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder resolverCalls = new LongAdder();
+  private final LongAdder resolverFailures = new LongAdder();
+  private final LongAdder resolverUnknown = new LongAdder();
+  private final LongAdder resolverNanos = new LongAdder();
   private final LongAdder requests = new LongAdder();
   private final LongAdder inFlight = new LongAdder();
   private final Map<FailureReason, LongAdder> failures = new EnumMap<>(FailureReason.class);
@@ -61,6 +67,27 @@ public final class RouterStats implements RoutingListener {
   @Override
   public void onCacheMiss(String host) {
     cacheMisses.increment();
+  }
+
+  @Override
+  public void onResolverCall(String host, RegionAnswer answer, Throwable failure, long nanos) {
+    resolverCalls.increment();
+    resolverNanos.add(nanos);
+    if (failure != null) {
+      resolverFailures.increment();
+    } else if (answer != null && !answer.isKnown()) {
+      resolverUnknown.increment();
+    }
+  }
+
+  /** Calls made to the resolver (discovery calls, for the HTTP resolver). */
+  public long resolverCalls() {
+    return resolverCalls.sum();
+  }
+
+  /** Resolver calls that failed. */
+  public long resolverFailures() {
+    return resolverFailures.sum();
   }
 
   @Override
@@ -143,6 +170,13 @@ public final class RouterStats implements RoutingListener {
     cache.put("stale", cacheStaleHits.sum());
     cache.put("misses", cacheMisses.sum());
     m.put("cache", cache);
+    Map<String, Object> discovery = new LinkedHashMap<>();
+    long calls = resolverCalls.sum();
+    discovery.put("calls", calls);
+    discovery.put("failures", resolverFailures.sum());
+    discovery.put("unknown", resolverUnknown.sum());
+    discovery.put("meanMillis", calls == 0 ? 0.0 : resolverNanos.sum() / 1e6 / calls);
+    m.put("discovery", discovery);
     Map<String, Object> f = new LinkedHashMap<>();
     failures.forEach((r, n) -> f.put(r.code(), n.sum()));
     m.put("failures", f);

@@ -1,5 +1,7 @@
 package io.github.regionalrouter;
 
+import io.github.regionalrouter.resolve.RegionAnswer;
+
 /**
  * Receives routing events, for metrics and access logs. Every method has an empty default; a
  * listener overrides what it needs. Methods are called on the thread that made the event (an
@@ -20,6 +22,13 @@ public interface RoutingListener {
 
   /** The region of {@code host} was not cached and had to be resolved. */
   default void onCacheMiss(String host) {}
+
+  /**
+   * The resolver was called for {@code host} (a cache miss or a refresh; with single-flight, once
+   * for many waiting requests) and finished after {@code nanos}: with {@code answer}, or with
+   * {@code failure} (then {@code answer} is {@code null}).
+   */
+  default void onResolverCall(String host, RegionAnswer answer, Throwable failure, long nanos) {}
 
   /** Resolution failed or answered unknown, and the fallback region was used. */
   default void onFallback(String host, Throwable cause) {}

@@ -130,6 +130,8 @@ class RouterDiscoveryIntegrationTest {
     assertThat(results).allSatisfy(f -> assertThat(f.join().region()).startsWith("us_"));
     assertThat(discovery.getRequestCount()).isEqualTo(100);
     assertThat(router.cacheStats().orElseThrow().loads()).isEqualTo(100);
+    assertThat(router.stats().resolverCalls()).isEqualTo(100);
+    assertThat(router.stats().cacheMisses()).isEqualTo(1000);
   }
 
   @Test

@@ -133,12 +133,13 @@ class RouterConfigErrorsTest {
   }
 
   @Test
+  // "constant" is the test provider registered in src/test/resources/META-INF/services
   void unknownResolverTypeSuggestsTheNearestType() {
     assertFails("""
         {"resolver": {"type": "fixd", "hosts": {"a.com": "us_east1"}},
          "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
         """,
-        "config.json:1:23: resolver.type: \"fixd\" (expected: one of fixed, first-character;"
+        "config.json:1:23: resolver.type: \"fixd\" (expected: one of fixed, first-character, constant;"
             + " did you mean \"fixed\"?)");
   }
 

@@ -1,0 +1,224 @@
+package io.github.regionalrouter.forward;
+
+import io.github.regionalrouter.InboundRequest;
+import io.github.regionalrouter.RegionalRouter;
+import java.lang.reflect.Method;
+import java.net.http.HttpRequest;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The data path shared by the adapters: routes a request with a {@link RegionalRouter} and
+ * forwards it to the chosen endpoint with the cluster's {@link java.net.http.HttpClient}, streaming
+ * the request body from a {@link RequestBody} and the response into a {@link ResponseSink}.
+ *
+ * <p>What it does to each request: hop-by-hop headers and every name listed in {@code Connection}
+ * are removed before our own are added; the client's routing header is dropped and ours set;
+ * {@code X-Forwarded-For} gets the peer address appended; {@code X-Forwarded-Proto},
+ * {@code X-Forwarded-Host} and {@code Via} are set; {@code X-Request-Id} is generated when absent.
+ * A header value with CR, LF or NUL is answered 400 before any routing. Failures are answered with
+ * a short plain-text reason and an {@code X-Router-Error} header carrying the
+ * {@linkplain io.github.regionalrouter.FailureReason#code() reason code}: 400 invalid request, 503
+ * discovery unavailable / cluster not found (configurable) / cluster at its concurrency limit, 502
+ * endpoint unreachable, 504 connect or answer timeout. An upstream that dies mid-body makes the
+ * sink {@linkplain ResponseSink#abort abort}.
+ *
+ * <p>Threads: {@link #handle} never blocks; it returns once the request is on its way. Routing
+ * callbacks run as {@link RegionalRouter#decide} says; every sink call and every read of the
+ * request body runs on the {@linkplain Builder#executor executor}. Immutable and thread-safe.
+ */
+public final class Forwarder {
+  final RegionalRouter router;
+  final boolean preserveHost;
+  final boolean retries;
+  final Executor executor;
+  final String via;
+  final String requestIdHeader;
+  final int chunkSize;
+
+  private Forwarder(Builder b) {
+    this.router = b.router;
+    this.preserveHost = b.preserveHost;
+    this.retries = b.retries;
+    this.executor = b.executor != null ? b.executor : defaultExecutor();
+    this.via = b.via;
+    this.requestIdHeader = b.requestIdHeader;
+    this.chunkSize = b.chunkSize;
+  }
+
+  /** Starts building a forwarder for the requests {@code router} routes. */
+  public static Builder builder(RegionalRouter router) {
+    return new Builder(router);
+  }
+
+  /**
+   * Routes and forwards one request, answering on {@code sink}. Never throws for routing or I/O
+   * failures: they are answered on the sink. The returned stage completes, never exceptionally,
+   * once the response has been completed or aborted.
+   */
+  public CompletionStage<ForwardResult> handle(InboundRequest request, RequestBody body, ResponseSink sink) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(sink, "sink");
+    ForwardCall call = new ForwardCall(this, request, body, sink);
+    call.start();
+    return call.result();
+  }
+
+  /**
+   * Answers one request with a router failure (e.g. {@code draining}) without routing it: the same
+   * plain-text reason and {@code X-Router-Error} header as every other failure.
+   */
+  public CompletionStage<ForwardResult> reject(InboundRequest request, io.github.regionalrouter.RoutingException failure,
+      ResponseSink sink) {
+    ForwardCall call = new ForwardCall(this, request, RequestBody.empty(), sink);
+    call.reject(failure);
+    return call.result();
+  }
+
+  /** The router. */
+  public RegionalRouter router() {
+    return router;
+  }
+
+  /** Whether the client's Host is sent upstream. */
+  public boolean preserveHost() {
+    return preserveHost;
+  }
+
+  /** Whether safe retries are on. */
+  public boolean retries() {
+    return retries;
+  }
+
+  /** The executor of sink calls and request-body reads. */
+  public Executor executor() {
+    return executor;
+  }
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** Virtual threads when the JVM has them (21+), else a cached pool of daemon threads. */
+  static Executor defaultExecutor() {
+    try {
+      Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+      return (ExecutorService) m.invoke(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "regional-router-io-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+    }
+  }
+
+  /**
+   * Builds a {@link Forwarder}. Not thread-safe; {@link #build()} does not change the builder and
+   * may be called again.
+   */
+  public static final class Builder {
+    private final RegionalRouter router;
+    private boolean preserveHost;
+    private boolean retries = true;
+    private Executor executor;
+    private String via = "regional-router";
+    private String requestIdHeader = "X-Request-Id";
+    private int chunkSize = 16 * 1024;
+
+    private Builder(RegionalRouter router) {
+      this.router = Objects.requireNonNull(router, "router");
+    }
+
+    /**
+     * Whether the upstream sees the client's {@code Host} instead of the endpoint's authority;
+     * {@code false} unless set. Needs the system property
+     * {@code jdk.httpclient.allowRestrictedHeaders} to contain {@code host}, set before the JVM
+     * first uses {@code java.net.http} (the standalone proxy does this); {@link #build()} checks.
+     */
+    public Builder preserveHost(boolean preserve) {
+      this.preserveHost = preserve;
+      return this;
+    }
+
+    /**
+     * Whether safe retries are made; {@code true} unless set. Safe: a request whose connection
+     * could not be opened goes to another endpoint of the cluster (if none of its body was read);
+     * an idempotent request without a body that failed before any answer is sent once more. Never
+     * past the cluster's request timeout, counted from the first attempt.
+     */
+    public Builder retries(boolean enabled) {
+      this.retries = enabled;
+      return this;
+    }
+
+    /**
+     * The executor that runs the blocking parts: reading request bodies and every
+     * {@link ResponseSink} call. Unless set: virtual threads when the JVM has them (21+), else a
+     * cached pool of daemon threads (idle ones end after 60 s).
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** The pseudonym this proxy adds to {@code Via}; {@code regional-router} unless set. */
+    public Builder via(String pseudonym) {
+      Objects.requireNonNull(pseudonym, "via");
+      if (pseudonym.isEmpty() || !pseudonym.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ',')) {
+        throw new IllegalArgumentException("via: \"" + pseudonym + "\" (expected: a token, no spaces or commas)");
+      }
+      this.via = pseudonym;
+      return this;
+    }
+
+    /** The request id header, kept when the client sent it, else generated; {@code X-Request-Id} unless set. */
+    public Builder requestIdHeader(String name) {
+      Objects.requireNonNull(name, "requestIdHeader");
+      if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
+        throw new IllegalArgumentException("requestIdHeader: \"" + name + "\" (expected: an HTTP header name)");
+      }
+      this.requestIdHeader = name;
+      return this;
+    }
+
+    /** The most bytes read from a request body at once; 16 KiB unless set; 1 KiB to 1 MiB. */
+    public Builder chunkSize(int bytes) {
+      if (bytes < 1024 || bytes > 1024 * 1024) {
+        throw new IllegalArgumentException("chunkSize: " + bytes + " (expected: 1024-1048576)");
+      }
+      this.chunkSize = bytes;
+      return this;
+    }
+
+    /**
+     * Builds the forwarder.
+     *
+     * @throws IllegalStateException if {@code preserveHost} is on but java.net.http refuses to send
+     *     a {@code Host} header (the system property is missing or was set too late)
+     */
+    public Forwarder build() {
+      if (preserveHost) {
+        try {
+          HttpRequest.newBuilder().header("Host", "example.com");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException(
+              "preserveHost needs java.net.http to allow the Host header: start the JVM with"
+                  + " -Djdk.httpclient.allowRestrictedHeaders=host (java.net.http reads it once,"
+                  + " before its first request; it is now "
+                  + (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null
+                      ? "unset" : "\"" + System.getProperty("jdk.httpclient.allowRestrictedHeaders") + "\"")
+                  + ")");
+        }
+      }
+      return new Forwarder(this);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.regionalrouter.forward;
+
+import io.github.regionalrouter.FailureReason;
+import io.github.regionalrouter.RoutingException;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * Streams the upstream's answer into the {@link ResponseSink}: status and headers first, then each
+ * chunk, asking the upstream for the next only after the sink has taken the last (backpressure,
+ * and at most one chunk in memory per exchange). Subscriber signals arrive on java.net.http's
+ * threads and are handed to the call's serial executor, so a slow client never blocks the HTTP
+ * client. An upstream error after the headers aborts the response.
+ */
+final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
+  private final ForwardCall call;
+  private final int status;
+  private final Map<String, List<String>> headers;
+  private final long contentLength;
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private volatile Flow.Subscription subscription;
+  private volatile boolean ended; // set on the serial executor
+
+  ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
+    this.call = call;
+    this.status = info.statusCode();
+    this.headers = HeaderRules.responseHeaders(info.headers().map(),
+        call.decision().responseHeaders(), call.fwd.requestIdHeader, call.requestId());
+    this.contentLength = info.headers().firstValueAsLong("content-length").orElse(-1);
+  }
+
+  @Override
+  public CompletionStage<Void> getBody() {
+    return done;
+  }
+
+  @Override
+  public void onSubscribe(Flow.Subscription s) {
+    subscription = s;
+    call.serial.execute(() -> {
+      try {
+        call.sink.start(status, headers, contentLength);
+      } catch (IOException | RuntimeException e) {
+        clientGone(e);
+        return;
+      }
+      s.request(1);
+    });
+  }
+
+  @Override
+  public void onNext(List<ByteBuffer> items) {
+    call.serial.execute(() -> {
+      if (ended) {
+        return;
+      }
+      try {
+        for (ByteBuffer b : items) {
+          int n = b.remaining();
+          call.sink.write(b);
+          call.bytesOut += n;
+        }
+      } catch (IOException | RuntimeException e) {
+        clientGone(e);
+        return;
+      }
+      subscription.request(1);
+    });
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    upstreamFailed(t);
+  }
+
+  @Override
+  public void onComplete() {
+    call.serial.execute(() -> {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      try {
+        call.sink.complete();
+      } catch (IOException | RuntimeException e) {
+        call.sink.abort(e);
+        done.complete(null);
+        call.finish(status, true, null);
+        return;
+      }
+      done.complete(null);
+      call.finish(status, false, null);
+    });
+  }
+
+  /** The upstream failed after its headers: the client must see a cut-off response. */
+  void upstreamFailed(Throwable t) {
+    call.serial.execute(() -> {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      RoutingException failure = new RoutingException(FailureReason.UPSTREAM_UNREACHABLE,
+          "upstream failed mid-response", ForwardCall.unwrap(t));
+      call.fwd.router.listener().onUpstreamFailure(call.decision(), failure);
+      call.sink.abort(t);
+      done.completeExceptionally(t);
+      call.finish(status, true, FailureReason.UPSTREAM_UNREACHABLE);
+    });
+  }
+
+  private void clientGone(Throwable e) {
+    ended = true;
+    Flow.Subscription s = subscription;
+    if (s != null) {
+      s.cancel(); // closes the upstream connection
+    }
+    call.sink.abort(e);
+    done.complete(null);
+    call.finish(status, true, null);
+  }
+}

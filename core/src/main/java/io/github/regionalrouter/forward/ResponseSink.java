@@ -1,0 +1,46 @@
+package io.github.regionalrouter.forward;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the {@link Forwarder} writes the answer to the client: an adapter implements it over its
+ * own response type (an {@code HttpExchange}, an {@code HttpServletResponse}).
+ *
+ * <p>The forwarder calls these methods one at a time, in order, on its
+ * {@linkplain Forwarder.Builder#executor executor}: {@link #start} once, then {@link #write} any
+ * number of times, then exactly one of {@link #complete} or {@link #abort} ({@code abort} may also
+ * come without a {@code start}, or after a method threw). Each call happens-before the next.
+ * Methods may block (a slow client slows only its own exchange: the forwarder asks the upstream
+ * for the next chunk only after {@code write} returns). An {@link IOException} means the client
+ * is gone; the forwarder then stops the upstream and calls {@link #abort}.
+ */
+public interface ResponseSink {
+
+  /**
+   * Sends the status line and headers.
+   *
+   * @param status the status code, 200-599
+   * @param headers the headers to send, already filtered (no hop-by-hop headers, no
+   *     {@code Content-Length}), names as received, in order
+   * @param contentLength the exact body length when known, {@code -1} when not (send chunked);
+   *     responses that cannot have a body (to {@code HEAD}, 204, 304) are the sink's to recognize
+   */
+  void start(int status, Map<String, List<String>> headers, long contentLength) throws IOException;
+
+  /** Writes the next chunk of the body. The buffer is not used after this method returns. */
+  void write(ByteBuffer data) throws IOException;
+
+  /** Ends the body: the response is complete. */
+  void complete() throws IOException;
+
+  /**
+   * Ends the response abnormally: the client must see that it is incomplete (close the connection
+   * without the body's proper end), never a truncated body that looks complete. Must not throw.
+   *
+   * @param cause why, for logging
+   */
+  void abort(Throwable cause);
+}

@@ -1,0 +1,43 @@
+package io.github.regionalrouter.forward;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs tasks one at a time, in submission order, on a delegate executor: the tasks of one exchange
+ * (sink calls) never overlap, and each happens-before the next.
+ */
+final class SerialExecutor implements Executor {
+  private final Executor delegate;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pending = new AtomicInteger();
+
+  SerialExecutor(Executor delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    tasks.add(task);
+    if (pending.getAndIncrement() == 0) {
+      try {
+        delegate.execute(this::drain);
+      } catch (RuntimeException e) {
+        // executor shut down: run here rather than lose the exchange's end
+        drain();
+      }
+    }
+  }
+
+  private void drain() {
+    do {
+      Runnable task = tasks.poll();
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        // a task reports its own failures; keep the queue going
+      }
+    } while (pending.decrementAndGet() != 0);
+  }
+}
