@@ -1,6 +1,9 @@
 package io.github.regionalrouter.servlet;
 
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.forward.Forwarder;
+import io.github.regionalrouter.forward.RequestBody;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -22,9 +25,17 @@ import java.util.Objects;
  * (the caller keeps ownership), or the init-param {@value #CONFIG_PARAM} naming the JSON router
  * config, whose router {@link #destroy()} closes. Map it with {@code asyncSupported=true}.
  *
- * <p><b>Work in progress:</b> forwarding needs the core data path
- * ({@code io.github.regionalrouter.forward.Forwarder}), which is not in this build yet; until then
- * every request is answered {@code 501}.
+ * <p>Forwarding is the core {@link Forwarder}: the same header rules (hop-by-hop headers removed,
+ * the client's routing header replaced, {@code X-Forwarded-*} and {@code Via} added), the same
+ * error mapping (status, {@code X-Router-Error}, one-line body) and response headers such as
+ * {@code Processed-By} as the standalone proxy. The request is suspended ({@code startAsync}) at
+ * once, so no container thread waits on discovery or the upstream. Bodies stream both ways with the
+ * <em>blocking</em> servlet streams, read and written on the forwarder's executor (virtual threads on
+ * JDK 21+): the forwarder's data path is built on blocking streams with backpressure (it asks the
+ * upstream for the next chunk only once the client took the last one), which servlet non-blocking
+ * I/O would have to emulate with buffering; no container thread is blocked either way, and no body
+ * is held whole in memory. The container's async timeout is switched off for proxied requests: the
+ * cluster's request timeout bounds them.
  */
 public final class RegionalProxyServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -35,6 +46,7 @@ public final class RegionalProxyServlet extends HttpServlet {
   private final transient RegionalRouter givenRouter;
   private transient volatile RegionalRouter router;
   private transient volatile boolean ownsRouter;
+  private transient volatile Forwarder forwarder;
 
   /**
    * A servlet that builds its router in {@link #init(ServletConfig)} from the init-param
@@ -72,6 +84,7 @@ public final class RegionalProxyServlet extends HttpServlet {
       }
       router = givenRouter;
       ownsRouter = false;
+      forwarder = Forwarder.builder(router).build();
       return;
     }
     if (path == null || path.isBlank()) {
@@ -81,16 +94,37 @@ public final class RegionalProxyServlet extends HttpServlet {
     }
     router = ConfigLoader.load(owner, path.strip());
     ownsRouter = true;
+    forwarder = Forwarder.builder(router).build();
   }
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    // TODO(forwarder merge): startAsync, Forwarder.handle(new ServletInboundRequest(request,
-    // upstreamTarget(request)), body, sink) with the sink writing to the response.
-    response.resetBuffer();
-    response.setStatus(501);
-    response.setContentType("text/plain;charset=UTF-8");
-    response.getWriter().print("RegionalProxyServlet: forwarding is not in this build yet\n");
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException, ServletException {
+    Object aborted = request.getAttribute(ServletResponseSink.ABORT_ATTRIBUTE);
+    if (aborted != null) {
+      // the resumed dispatch of an aborted response: failing it makes the container cut it off
+      throw new IOException("upstream response aborted", (Throwable) aborted);
+    }
+    Forwarder f = forwarder;
+    if (f == null) {
+      throw new ServletException("RegionalProxyServlet: not initialized, or destroyed");
+    }
+    if (!request.isAsyncSupported()) {
+      throw new ServletException("RegionalProxyServlet " + getServletName() + ": the request does not"
+          + " support async (expected: asyncSupported=true on this servlet and every filter before it)");
+    }
+    AsyncContext async = request.startAsync();
+    async.setTimeout(0);
+    f.handle(new ServletInboundRequest(request, upstreamTarget(request)), body(request),
+        new ServletResponseSink(async));
+  }
+
+  private static RequestBody body(HttpServletRequest request) throws IOException {
+    long length = request.getContentLengthLong();
+    if (length == 0 || length < 0 && request.getHeader("Transfer-Encoding") == null) {
+      return RequestBody.empty();
+    }
+    return RequestBody.of(request.getInputStream(), length < 0 ? -1 : length);
   }
 
   /**
@@ -124,6 +158,7 @@ public final class RegionalProxyServlet extends HttpServlet {
   public void destroy() {
     RegionalRouter r = router;
     router = null;
+    forwarder = null;
     if (r != null && ownsRouter) {
       r.close();
     }

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -41,8 +40,7 @@ abstract class RegionalProxyServletContract {
     }
   }
 
-  @BeforeEach
-  void start() throws Exception {
+  private void deployTargets() throws Exception {
     container =
         starter.start(
             8,
@@ -54,9 +52,82 @@ abstract class RegionalProxyServletContract {
             });
   }
 
+  private final java.util.List<com.sun.net.httpserver.HttpServer> upstreams = new java.util.ArrayList<>();
+  private io.github.regionalrouter.RegionalRouter router;
+
   @AfterEach
   void stop() throws Exception {
-    container.close();
+    if (container != null) {
+      container.close();
+    }
+    upstreams.forEach(u -> u.stop(0));
+    if (router != null) {
+      router.close();
+    }
+  }
+
+  /** An upstream on loopback answering what it received. */
+  private String upstream(String name) throws IOException {
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      byte[] body = ("upstream=" + name + "\ntarget=" + exchange.getRequestURI() + "\nregion="
+          + exchange.getRequestHeaders().get("region") + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    upstreams.add(server);
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private void deployProxy(String east, String central) throws Exception {
+    router = io.github.regionalrouter.RegionalRouter.builder()
+        .resolver(TestResolvers.HOSTS)
+        .noCache()
+        .cluster(io.github.regionalrouter.cluster.Cluster.named("us_east1").endpoint(east))
+        .cluster(io.github.regionalrouter.cluster.Cluster.named("us_central1").endpoint(central))
+        .responseHeader("Processed-By", "Regional Router")
+        .build();
+    RegionalProxyServlet proxy = new RegionalProxyServlet(router);
+    container = starter.start(8, "/app", (classes, ctx) -> {
+      jakarta.servlet.ServletRegistration.Dynamic s = ctx.addServlet("proxy", proxy);
+      s.setAsyncSupported(true);
+      s.addMapping("/proxy/*");
+    });
+  }
+
+  private HttpResponse<String> get(String path, String host) throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + container.port() + path))
+            .header("Host", host).header("region", "forged").timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @org.junit.jupiter.api.Test
+  @Timeout(30)
+  void bothRegionsAreRoutedToTheirUpstreams() throws Exception {
+    deployProxy(upstream("east"), upstream("central"));
+
+    HttpResponse<String> east = get("/app/proxy/a/b?x=1", "east.example.com");
+    HttpResponse<String> central = get("/app/proxy/c", "central.example.com");
+
+    assertThat(east.statusCode()).isEqualTo(200);
+    assertThat(east.headers().firstValue("Processed-By")).hasValue("Regional Router");
+    assertThat(east.body()).isEqualTo("upstream=east\ntarget=/a/b?x=1\nregion=[us_east1]\n");
+    assertThat(central.body()).isEqualTo("upstream=central\ntarget=/c\nregion=[us_central1]\n");
+  }
+
+  @org.junit.jupiter.api.Test
+  @Timeout(30)
+  void anUpstreamThatIsDownIsAnswered502() throws Exception {
+    deployProxy("http://127.0.0.1:1", upstream("central"));
+
+    HttpResponse<String> answer = get("/app/proxy/a", "east.example.com");
+
+    assertThat(answer.statusCode()).isEqualTo(502);
+    assertThat(answer.headers().firstValue("X-Router-Error")).hasValue("upstream_unreachable");
   }
 
   @ParameterizedTest
@@ -71,6 +142,7 @@ abstract class RegionalProxyServletContract {
   })
   @Timeout(30)
   void thePathBelowTheServletMappingGoesUpstreamAsSent(String requested, String upstream) throws Exception {
+    deployTargets();
     String root = "http://127.0.0.1:" + container.port();
     HttpResponse<String> answer =
         CLIENT.send(
