@@ -1,0 +1,246 @@
+package io.github.regionalrouter.benchmarks;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The load benchmark: starts, each in its own JVM on loopback, two upstream clusters, a discovery
+ * service and the standalone proxy, then drives the upstream directly and the proxy with
+ * {@code wrk} using 100 rotating Host headers, in the same run, and prints requests/s, p50, p99 and
+ * the ratio proxy/direct.
+ *
+ * <p>Run with {@code benchmarks/load.sh} (which installs wrk and builds). Options:
+ * {@code --connections 64,8 --duration 10 --threads 2 --proxy-opts "-Xmx256m"}.
+ */
+public final class LoadBenchmark {
+  private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+  private static final Pattern PCT =
+      Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
+  private static final Pattern ERRORS =
+      Pattern.compile("(Non-2xx or 3xx responses|Socket errors):\\s*(.*)");
+
+  private final List<Process> processes = new ArrayList<>();
+  private final Path work;
+  private final String java;
+  private final String classpath;
+
+  private LoadBenchmark() throws IOException {
+    this.work = Files.createTempDirectory("rr-load");
+    this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    this.classpath = System.getProperty("java.class.path");
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> connections = List.of(64, 8);
+    int duration = 10;
+    int threads = 2;
+    String proxyOpts = "";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--connections":
+          connections = new ArrayList<>();
+          for (String c : args[++i].split(",")) {
+            connections.add(Integer.parseInt(c.trim()));
+          }
+          break;
+        case "--duration":
+          duration = Integer.parseInt(args[++i]);
+          break;
+        case "--threads":
+          threads = Integer.parseInt(args[++i]);
+          break;
+        case "--proxy-opts":
+          proxyOpts = args[++i];
+          break;
+        default:
+          throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    LoadBenchmark bench = new LoadBenchmark();
+    Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
+    try {
+      bench.run(connections, duration, threads, proxyOpts);
+    } finally {
+      bench.stopAll();
+    }
+  }
+
+  private void run(List<Integer> connections, int duration, int threads, String proxyOpts)
+      throws Exception {
+    int east = freePort();
+    int central = freePort();
+    int discovery = freePort();
+    int proxy = freePort();
+    int admin = freePort();
+    start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"), "");
+    start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"), "");
+    start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "");
+    Path config = work.resolve("proxy.json");
+    Files.writeString(
+        config,
+        "{\"listen\": \"127.0.0.1:" + proxy + "\", \"admin\": \"127.0.0.1:" + admin + "\",\n"
+            + " \"discovery\": {\"url\": \"http://127.0.0.1:" + discovery + "/discover?host={host}\",\n"
+            + "   \"cache\": {\"ttl\": \"10m\"}},\n"
+            + " \"clusters\": [{\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east + "\"]},\n"
+            + "   {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central + "\"]}],\n"
+            + " \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}}\n");
+    start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString(), "--no-access-log"), proxyOpts);
+    awaitUp(east, "/");
+    awaitUp(central, "/");
+    awaitUp(discovery, "/discover?host=a");
+    awaitUp(proxy, "/");
+    Path lua = work.resolve("hosts.lua");
+    Files.writeString(lua, hostsScript());
+
+    String jdk = System.getProperty("java.vm.name") + " " + Runtime.version();
+    System.out.printf(Locale.ROOT, "%nregional-router load benchmark, %s, %s, %d cpus, wrk -t%d -d%ds%n",
+        Instant.now(), jdk, Runtime.getRuntime().availableProcessors(), threads, duration);
+    // warm up both JVMs and fill the proxy's cache for all 100 hosts
+    wrk(east, lua, 16, threads, 5);
+    wrk(proxy, lua, 16, threads, 5);
+    System.out.printf(Locale.ROOT, "%-6s %-7s %12s %10s %10s %s%n", "conns", "target", "req/s", "p50 ms", "p99 ms", "errors");
+    for (int c : connections) {
+      Result direct = wrk(east, lua, c, threads, duration);
+      Result proxied = wrk(proxy, lua, c, threads, duration);
+      print(c, "direct", direct);
+      print(c, "proxy", proxied);
+      System.out.printf(Locale.ROOT, "%-6d ratio proxy/direct = %.2fx%n", c, proxied.rps / direct.rps);
+    }
+    System.out.println("discovery calls: " + get(discovery, "/calls"));
+  }
+
+  private static String hostsScript() {
+    return "local hosts = {}\n"
+        + "for i = 0, 99 do hosts[i + 1] = string.char(97 + i % 26) .. \"host\" .. i .. \".example.com\" end\n"
+        + "local n = 0\n"
+        + "request = function()\n"
+        + "  n = n + 1\n"
+        + "  return wrk.format(\"GET\", \"/\", { [\"Host\"] = hosts[(n % 100) + 1] })\n"
+        + "end\n";
+  }
+
+  private static void print(int c, String target, Result r) {
+    System.out.printf(Locale.ROOT, "%-6d %-7s %12.0f %10.3f %10.3f %s%n", c, target, r.rps, r.p50ms, r.p99ms, r.errors);
+  }
+
+  private static final class Result {
+    double rps;
+    double p50ms;
+    double p99ms;
+    String errors = "";
+  }
+
+  private Result wrk(int port, Path lua, int connections, int threads, int seconds) throws Exception {
+    List<String> cmd = List.of("wrk", "-t" + Math.min(threads, connections), "-c" + connections,
+        "-d" + seconds + "s", "--latency", "-s", lua.toString(), "http://127.0.0.1:" + port + "/");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("wrk failed: " + out);
+    }
+    Result r = new Result();
+    Matcher m = RPS.matcher(out);
+    if (!m.find()) {
+      throw new IllegalStateException("no Requests/sec in wrk output: " + out);
+    }
+    r.rps = Double.parseDouble(m.group(1));
+    Matcher pct = PCT.matcher(out);
+    while (pct.find()) {
+      double v = Double.parseDouble(pct.group(2));
+      double ms = pct.group(3).equals("us") ? v / 1000 : pct.group(3).equals("s") ? v * 1000 : v;
+      if (pct.group(1).equals("50")) {
+        r.p50ms = ms;
+      } else {
+        r.p99ms = ms;
+      }
+    }
+    Matcher e = ERRORS.matcher(out);
+    StringBuilder errors = new StringBuilder();
+    while (e.find()) {
+      errors.append(e.group(1)).append(": ").append(e.group(2).trim()).append("; ");
+    }
+    r.errors = errors.toString();
+    return r;
+  }
+
+  private void start(String name, List<String> mainAndArgs, String jvmOpts) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    for (String o : jvmOpts.trim().split("\\s+")) {
+      if (!o.isEmpty()) {
+        cmd.add(o);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.addAll(mainAndArgs);
+    Process p = new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(work.resolve(name + ".log").toFile())
+        .start();
+    processes.add(p);
+  }
+
+  private void awaitUp(int port, String path) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        get(port, path);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("nothing answers on port " + port + "; logs in " + work, e);
+        }
+        Thread.onSpinWait();
+        TimeUnit.MILLISECONDS.sleep(100); // polling for a process to start, bounded by the deadline
+      }
+    }
+  }
+
+  private static String get(int port, String path) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+    c.setRequestProperty("Host", "bhost1.example.com");
+    c.setConnectTimeout(1000);
+    c.setReadTimeout(5000);
+    try {
+      return new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void stopAll() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
+  }
+}

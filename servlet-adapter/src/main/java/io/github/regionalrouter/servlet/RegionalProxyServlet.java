@@ -1,0 +1,166 @@
+package io.github.regionalrouter.servlet;
+
+import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.forward.Forwarder;
+import io.github.regionalrouter.forward.RequestBody;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletMapping;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.MappingMatch;
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A complete reverse proxy in one servlet: resolves each request's region, selects the cluster and
+ * forwards the request to one of its endpoints, relaying the answer. The part of the path below the
+ * servlet's mapping goes upstream: mounted at {@code /proxy/*} in context {@code /app}, a request
+ * for {@code /app/proxy/a/b?x=1} reaches the endpoint as {@code /a/b?x=1} (still percent-encoded as
+ * the client sent it).
+ *
+ * <p>Configured like {@link RegionRoutingFilter}: a constructor taking a {@link RegionalRouter}
+ * (the caller keeps ownership), or the init-param {@value #CONFIG_PARAM} naming the JSON router
+ * config, whose router {@link #destroy()} closes. Map it with {@code asyncSupported=true}.
+ *
+ * <p>Forwarding is the core {@link Forwarder}: the same header rules (hop-by-hop headers removed,
+ * the client's routing header replaced, {@code X-Forwarded-*} and {@code Via} added), the same
+ * error mapping (status, {@code X-Router-Error}, one-line body) and response headers such as
+ * {@code Processed-By} as the standalone proxy. The request is suspended ({@code startAsync}) at
+ * once, so no container thread waits on discovery or the upstream. Bodies stream both ways with the
+ * <em>blocking</em> servlet streams, read and written on the forwarder's executor (virtual threads on
+ * JDK 21+): the forwarder's data path is built on blocking streams with backpressure (it asks the
+ * upstream for the next chunk only once the client took the last one), which servlet non-blocking
+ * I/O would have to emulate with buffering; no container thread is blocked either way, and no body
+ * is held whole in memory. The container's async timeout is switched off for proxied requests: the
+ * cluster's request timeout bounds them.
+ */
+public final class RegionalProxyServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  /** The init-param naming the JSON router config file, when no router is given. */
+  public static final String CONFIG_PARAM = "config";
+
+  private final transient RegionalRouter givenRouter;
+  private transient volatile RegionalRouter router;
+  private transient volatile boolean ownsRouter;
+  private transient volatile Forwarder forwarder;
+
+  /**
+   * A servlet that builds its router in {@link #init(ServletConfig)} from the init-param
+   * {@value #CONFIG_PARAM}, and closes it in {@link #destroy()}: the constructor a container uses
+   * for a servlet declared in {@code web.xml}.
+   */
+  public RegionalProxyServlet() {
+    this.givenRouter = null;
+  }
+
+  /**
+   * A servlet that routes with {@code router}, for programmatic registration
+   * ({@code ServletContext.addServlet}). {@link #destroy()} leaves the router open: its owner
+   * closes it.
+   */
+  public RegionalProxyServlet(RegionalRouter router) {
+    this.givenRouter = Objects.requireNonNull(router, "router");
+  }
+
+  /**
+   * Takes the given router, or builds one from the init-param {@value #CONFIG_PARAM}.
+   *
+   * @throws ServletException if there is neither a router nor the init-param, both, or the config
+   *     file is bad (the message then names file, line, column and field)
+   */
+  @Override
+  public void init() throws ServletException {
+    String path = getInitParameter(CONFIG_PARAM);
+    String owner = "RegionalProxyServlet " + getServletName();
+    if (givenRouter != null) {
+      if (path != null) {
+        throw new ServletException(
+            owner + ": init-param " + CONFIG_PARAM + " is set, but the servlet was constructed with a"
+                + " router (expected: one of the two)");
+      }
+      router = givenRouter;
+      ownsRouter = false;
+      forwarder = Forwarder.builder(router).build();
+      return;
+    }
+    if (path == null || path.isBlank()) {
+      throw new ServletException(
+          owner + ": init-param " + CONFIG_PARAM + " is missing (expected: the path of a JSON router"
+              + " config file, or construct the servlet with a RegionalRouter)");
+    }
+    router = ConfigLoader.load(owner, path.strip());
+    ownsRouter = true;
+    forwarder = Forwarder.builder(router).build();
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException, ServletException {
+    Object aborted = request.getAttribute(ServletResponseSink.ABORT_ATTRIBUTE);
+    if (aborted != null) {
+      // the resumed dispatch of an aborted response: failing it makes the container cut it off
+      throw new IOException("upstream response aborted", (Throwable) aborted);
+    }
+    Forwarder f = forwarder;
+    if (f == null) {
+      throw new ServletException("RegionalProxyServlet: not initialized, or destroyed");
+    }
+    if (!request.isAsyncSupported()) {
+      throw new ServletException("RegionalProxyServlet " + getServletName() + ": the request does not"
+          + " support async (expected: asyncSupported=true on this servlet and every filter before it)");
+    }
+    AsyncContext async = request.startAsync();
+    async.setTimeout(0);
+    f.handle(new ServletInboundRequest(request, upstreamTarget(request)), body(request),
+        new ServletResponseSink(async));
+  }
+
+  private static RequestBody body(HttpServletRequest request) throws IOException {
+    long length = request.getContentLengthLong();
+    if (length == 0 || length < 0 && request.getHeader("Transfer-Encoding") == null) {
+      return RequestBody.empty();
+    }
+    return RequestBody.of(request.getInputStream(), length < 0 ? -1 : length);
+  }
+
+  /**
+   * The request-target to send upstream: the raw (still percent-encoded) request URI without the
+   * context path and the servlet path, plus the query; {@code /} when nothing is left.
+   */
+  static String upstreamTarget(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    int start = Math.min(request.getContextPath().length(), uri.length()); // raw, as the URI
+    // The servlet path is decoded: skip as many raw path segments as it has. The default servlet
+    // ("/") has the whole path as its servlet path, and forwards all of it.
+    HttpServletMapping mapping = request.getHttpServletMapping();
+    String servletPath =
+        mapping != null && mapping.getMappingMatch() == MappingMatch.DEFAULT ? "" : request.getServletPath();
+    for (int i = 0; i < servletPath.length(); i++) {
+      if (servletPath.charAt(i) == '/') {
+        int next = uri.indexOf('/', start + 1);
+        start = next < 0 ? uri.length() : next;
+      }
+    }
+    String path = start >= uri.length() ? "/" : uri.substring(start);
+    String query = request.getQueryString();
+    return query == null ? path : path + '?' + query;
+  }
+
+  /**
+   * Releases what the servlet made: the router, if it was built from the init-param
+   * {@value #CONFIG_PARAM}. A router passed to the constructor is left open.
+   */
+  @Override
+  public void destroy() {
+    RegionalRouter r = router;
+    router = null;
+    forwarder = null;
+    if (r != null && ownsRouter) {
+      r.close();
+    }
+  }
+}
