@@ -59,6 +59,7 @@ final class ForwardCall {
   private volatile Endpoint permit; // endpoint whose cluster permit is held
   private volatile Endpoint endpoint; // last tried
   private volatile ResponseRelay relay;
+  private volatile boolean bodyTooLarge;
 
   ForwardCall(Forwarder fwd, InboundRequest request, RequestBody body, ResponseSink sink) {
     this.fwd = fwd;
@@ -76,6 +77,9 @@ final class ForwardCall {
   void start() {
     requestId = requestIdOf(request, fwd.requestIdHeader);
     RoutingException bad = HeaderRules.invalidHeader(request);
+    if (bad == null && body.contentLength() > fwd.maxRequestBodyBytes) {
+      bad = tooLarge();
+    }
     if (bad != null) {
       reject(bad);
       return;
@@ -175,7 +179,8 @@ final class ForwardCall {
     if (len == 0) {
       return HttpRequest.BodyPublishers.noBody();
     }
-    InputStreamPublisher p = new InputStreamPublisher(body.stream(), len, fwd.chunkSize, fwd.executor, bytesIn);
+    InputStreamPublisher p = new InputStreamPublisher(body.stream(), len, fwd.chunkSize, fwd.executor, bytesIn,
+        fwd.maxRequestBodyBytes, () -> bodyTooLarge = true);
     return len > 0 ? HttpRequest.BodyPublishers.fromPublisher(p, len) : HttpRequest.BodyPublishers.fromPublisher(p);
   }
 
@@ -226,7 +231,15 @@ final class ForwardCall {
     return null;
   }
 
+  private RoutingException tooLarge() {
+    return new RoutingException(FailureReason.INVALID_REQUEST, 413,
+        "request body is larger than " + fwd.maxRequestBodyBytes + " bytes", null);
+  }
+
   private RoutingException classify(Throwable t) {
+    if (bodyTooLarge) {
+      return tooLarge();
+    }
     if (t instanceof RoutingException) {
       return (RoutingException) t;
     }

@@ -42,6 +42,7 @@ public final class Forwarder {
   final String via;
   final String requestIdHeader;
   final int chunkSize;
+  final long maxRequestBodyBytes;
 
   private Forwarder(Builder b) {
     this.router = b.router;
@@ -51,6 +52,7 @@ public final class Forwarder {
     this.via = b.via;
     this.requestIdHeader = b.requestIdHeader;
     this.chunkSize = b.chunkSize;
+    this.maxRequestBodyBytes = b.maxRequestBodyBytes;
   }
 
   /** Starts building a forwarder for the requests {@code router} routes. */
@@ -132,6 +134,7 @@ public final class Forwarder {
     private String via = "regional-router";
     private String requestIdHeader = "X-Request-Id";
     private int chunkSize = 16 * 1024;
+    private long maxRequestBodyBytes = Long.MAX_VALUE;
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -186,6 +189,19 @@ public final class Forwarder {
         throw new IllegalArgumentException("requestIdHeader: \"" + name + "\" (expected: an HTTP header name)");
       }
       this.requestIdHeader = name;
+      return this;
+    }
+
+    /**
+     * The largest request body forwarded; no limit unless set. A larger declared
+     * {@code Content-Length} is answered 413 before routing; a chunked body that grows past it is
+     * cut off (413 if the upstream has not answered yet, else the response is aborted).
+     */
+    public Builder maxRequestBodyBytes(long max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRequestBodyBytes: " + max + " (expected: >= 0)");
+      }
+      this.maxRequestBodyBytes = max;
       return this;
     }
 

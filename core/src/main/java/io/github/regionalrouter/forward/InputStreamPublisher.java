@@ -21,9 +21,14 @@ final class InputStreamPublisher implements Flow.Publisher<ByteBuffer> {
   private final int chunkSize;
   private final Executor executor;
   private final AtomicLong bytesRead;
+  private final long max;
+  private final Runnable tooLarge;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
-  InputStreamPublisher(InputStream in, long length, int chunkSize, Executor executor, AtomicLong bytesRead) {
+  InputStreamPublisher(InputStream in, long length, int chunkSize, Executor executor, AtomicLong bytesRead,
+      long max, Runnable tooLarge) {
+    this.max = max;
+    this.tooLarge = tooLarge;
     this.in = in;
     this.length = length;
     this.chunkSize = chunkSize;
@@ -129,6 +134,10 @@ final class InputStreamPublisher implements Flow.Publisher<ByteBuffer> {
         }
         sent += n;
         bytesRead.addAndGet(n);
+        if (sent > max) {
+          tooLarge.run();
+          throw new IOException("request body is larger than " + max + " bytes");
+        }
         demand.decrementAndGet();
         subscriber.onNext(ByteBuffer.wrap(buf, 0, n));
         if (length >= 0 && sent == length && !done) {

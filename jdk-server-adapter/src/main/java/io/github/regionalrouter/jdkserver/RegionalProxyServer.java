@@ -89,7 +89,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
     this.executor = ex;
     this.forwarder = b.forwarder != null ? b.forwarder
-        : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries).executor(ex).build();
+        : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries)
+            .maxRequestBodyBytes(b.maxRequestBodyBytes).executor(ex).build();
     if (forwarder.router() != router) {
       throw new IllegalStateException("forwarder (expected: one built for this server's router)");
     }
@@ -271,6 +272,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     private Forwarder forwarder;
     private boolean preserveHost;
     private boolean retries = true;
+    private long maxRequestBodyBytes = Long.MAX_VALUE;
     private ExecutorService executor;
     private int maxThreads = 256;
     private int backlog = 1024;
@@ -330,6 +332,15 @@ public final class RegionalProxyServer implements AutoCloseable {
     /** See {@link Forwarder.Builder#retries}; {@code true} unless set. */
     public Builder retries(boolean enabled) {
       this.retries = enabled;
+      return this;
+    }
+
+    /** See {@link Forwarder.Builder#maxRequestBodyBytes}; no limit unless set. */
+    public Builder maxRequestBodyBytes(long max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRequestBodyBytes: " + max + " (expected: >= 0)");
+      }
+      this.maxRequestBodyBytes = max;
       return this;
     }
 

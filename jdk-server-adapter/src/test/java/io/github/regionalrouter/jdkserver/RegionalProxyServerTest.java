@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -408,7 +407,22 @@ class RegionalProxyServerTest {
     assertThat(down.aborted).isFalse();
   }
 
-  static List<String> none() {
-    return List.of();
+  @Test
+  void answers_413_to_a_body_over_the_limit_declared_or_chunked() throws Exception {
+    start(routerBuilder(HOSTS).build(), b -> b.maxRequestBodyBytes(1000));
+
+    RawHttp.Response declared = RawHttp.send(port(), "POST /upload HTTP/1.1\r\nHost: a.example\r\n"
+        + "Content-Length: 1001\r\n\r\n", new byte[1001], 1001, true);
+    String chunk = "800\r\n" + "x".repeat(0x800) + "\r\n";
+    RawHttp.Response chunked = RawHttp.send(port(), "POST /upload HTTP/1.1\r\nHost: a.example\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n" + chunk + "0\r\n\r\n", null, 0, true);
+    RawHttp.Response small = RawHttp.send(port(), "POST /upload HTTP/1.1\r\nHost: a.example\r\n"
+        + "Content-Length: 1000\r\n\r\n", new byte[1000], 1000, true);
+
+    assertThat(declared.status).isEqualTo(413);
+    assertThat(declared.header("X-Router-Error")).isEqualTo("invalid_request");
+    assertThat(chunked.status).isEqualTo(413);
+    assertThat(small.status).isEqualTo(200);
+    assertThat(small.text()).isEqualTo("1000");
   }
 }
