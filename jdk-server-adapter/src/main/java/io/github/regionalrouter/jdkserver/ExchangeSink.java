@@ -82,6 +82,13 @@ final class ExchangeSink implements ResponseSink {
 
   @Override
   public void abort(Throwable cause) {
+    if (out != null) {
+      try {
+        out.flush(); // JDK 21+ may still buffer the headers: the client should see what was sent
+      } catch (IOException | RuntimeException ignored) {
+        // the client is gone
+      }
+    }
     if (ExchangeAbort.abort(exchange)) {
       return;
     }

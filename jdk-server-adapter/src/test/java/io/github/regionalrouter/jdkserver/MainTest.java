@@ -81,7 +81,7 @@ class MainTest {
       RawHttp.Response east = RawHttp.send(port, "GET / HTTP/1.1", "Host: b.example.com");
       RawHttp.Response central = RawHttp.send(port, "GET / HTTP/1.1", "Host: a.example.com");
 
-      assertThat(east.status).isEqualTo(200);
+      assertThat(east.status).as(east.text()).isEqualTo(200);
       assertThat(east.text()).contains("hello from us_east1").contains("region header: us_east1");
       assertThat(east.header("Processed-By")).isEqualTo("Regional Router");
       assertThat(central.text()).contains("hello from us_central1").contains("region header: us_central1");

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +32,8 @@ class RegionalProxyServerTest {
   static final RegionResolver HOSTS = RegionResolvers.fixed(Map.of(
       "a.example", "us_east1", "b.example", "us_central1", "u.example", "nowhere"));
 
+  // own threads: the common pool may have a single worker (JDK 21+ on 2 CPUs), and these block
+  final ExecutorService clients = Executors.newCachedThreadPool();
   Upstream east;
   Upstream central;
   RegionalRouter router;
@@ -51,6 +55,7 @@ class RegionalProxyServerTest {
     }
     east.close();
     central.close();
+    clients.shutdownNow();
   }
 
   RegionalRouter.Builder routerBuilder(RegionResolver resolver) {
@@ -311,7 +316,7 @@ class RegionalProxyServerTest {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, clients);
     arrived.await();
 
     RawHttp.Response second = get("a.example");
@@ -346,10 +351,10 @@ class RegionalProxyServerTest {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    });
+    }, clients);
     arrived.await();
     RegionalProxyServer p = proxy;
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(p::close);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(p::close, clients);
     while (!p.isDraining()) {
       Thread.onSpinWait();
     }
