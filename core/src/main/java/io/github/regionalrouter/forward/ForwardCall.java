@@ -47,6 +47,7 @@ final class ForwardCall {
   private final AtomicBoolean finished = new AtomicBoolean();
   final AtomicLong bytesIn = new AtomicLong();
   long bytesOut; // written by sink tasks only (serial)
+  private boolean counted; // serial
 
   private String requestId;
   private RouteDecision decision;
@@ -292,6 +293,7 @@ final class ForwardCall {
         h.put(fwd.requestIdHeader, List.of(requestId));
         byte[] text = (status + " " + failure.reason().code() + ": " + failure.getMessage() + "\n")
             .getBytes(StandardCharsets.UTF_8);
+        countStatus(status);
         sink.start(status, h, text.length);
         sink.write(ByteBuffer.wrap(text));
         sink.complete();
@@ -303,6 +305,17 @@ final class ForwardCall {
     });
   }
 
+  /**
+   * Counts the status once, before the response's last byte goes out, so that whoever sees the
+   * response also sees it counted. Runs on the serial executor.
+   */
+  void countStatus(int status) {
+    if (!counted) {
+      counted = true;
+      fwd.router.stats().recordStatus(status);
+    }
+  }
+
   /** Ends the call once: releases the permit, counts, reports. Runs on the serial executor. */
   void finish(int status, boolean aborted, FailureReason failure) {
     if (!finished.compareAndSet(false, true)) {
@@ -310,7 +323,7 @@ final class ForwardCall {
     }
     releasePermit();
     long nanos = System.nanoTime() - startNanos;
-    fwd.router.stats().recordStatus(status);
+    countStatus(status);
     fwd.router.stats().requestFinished();
     if (decision != null) {
       fwd.router.listener().onForwarded(decision, status, nanos);

@@ -86,6 +86,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         return;
       }
       ended = true;
+      call.countStatus(status);
       try {
         call.sink.complete();
       } catch (IOException | RuntimeException e) {
