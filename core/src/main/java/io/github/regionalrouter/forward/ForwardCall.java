@@ -276,6 +276,11 @@ final class ForwardCall {
         + cluster.requestTimeout().toMillis() + " ms");
   }
 
+  /** The upstream's answer broke before any of it reached the client. Serial. */
+  void upstreamFailedBeforeBody(RoutingException failure) {
+    respondError(failure, true);
+  }
+
   /** Sends the failure as the response (or aborts one already started), then ends. */
   private void respondError(RoutingException failure, boolean upstream) {
     if (upstream && decision != null) {
@@ -306,7 +311,7 @@ final class ForwardCall {
   }
 
   /**
-   * Counts the status once, before the response's last byte goes out, so that whoever sees the
+   * Counts the status once, before the response's first byte goes out, so that whoever sees the
    * response also sees it counted. Runs on the serial executor.
    */
   void countStatus(int status) {

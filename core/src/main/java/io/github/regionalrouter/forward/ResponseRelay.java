@@ -26,6 +26,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
   private volatile boolean ended; // set on the serial executor
+  private boolean started; // serial
 
   ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
     this.call = call;
@@ -43,21 +44,32 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   @Override
   public void onSubscribe(Flow.Subscription s) {
     subscription = s;
-    call.serial.execute(() -> {
-      try {
-        call.sink.start(status, headers, contentLength);
-      } catch (IOException | RuntimeException e) {
-        clientGone(e);
-        return;
-      }
-      s.request(1);
-    });
+    // The status and headers go out with the first chunk (or the end): one hand-off to the
+    // executor per response instead of two or three, and an upstream that fails before its first
+    // byte of body can still be answered 502 instead of a cut-off 200.
+    s.request(1);
+  }
+
+  /** Sends status and headers if not yet done; false if the client is gone. Serial. */
+  private boolean started() {
+    if (started) {
+      return true;
+    }
+    started = true;
+    call.countStatus(status); // before any byte: whoever sees the response sees it counted
+    try {
+      call.sink.start(status, headers, contentLength);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      clientGone(e);
+      return false;
+    }
   }
 
   @Override
   public void onNext(List<ByteBuffer> items) {
     call.serial.execute(() -> {
-      if (ended) {
+      if (ended || !started()) {
         return;
       }
       try {
@@ -85,8 +97,10 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
       if (ended) {
         return;
       }
+      if (!started()) {
+        return;
+      }
       ended = true;
-      call.countStatus(status);
       try {
         call.sink.complete();
       } catch (IOException | RuntimeException e) {
@@ -107,11 +121,17 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         return;
       }
       ended = true;
+      done.completeExceptionally(t);
+      if (!started) {
+        // nothing reached the client yet: answer 502 rather than cut a response off
+        call.upstreamFailedBeforeBody(new RoutingException(FailureReason.UPSTREAM_UNREACHABLE,
+            "upstream closed the connection before sending its body", ForwardCall.unwrap(t)));
+        return;
+      }
       RoutingException failure = new RoutingException(FailureReason.UPSTREAM_UNREACHABLE,
           "upstream failed mid-response", ForwardCall.unwrap(t));
       call.fwd.router.listener().onUpstreamFailure(call.decision(), failure);
       call.sink.abort(t);
-      done.completeExceptionally(t);
       call.finish(status, true, FailureReason.UPSTREAM_UNREACHABLE);
     });
   }

@@ -283,7 +283,8 @@ class RegionalProxyServerTest {
 
         RawHttp.Response resp = get("a.example");
 
-        assertThat(resp.status).isEqualTo(200);
+        // the 200 and part of the body were relayed, then the connection was cut: never complete
+        assertThat(resp.status).as("chunked=" + chunked).isEqualTo(200);
         assertThat(resp.aborted).as("chunked=" + chunked).isTrue();
         t.join();
         proxy.close();
