@@ -43,6 +43,7 @@ public final class Forwarder {
   final String requestIdHeader;
   final int chunkSize;
   final long maxRequestBodyBytes;
+  final java.time.Duration bodyIdleTimeout;
 
   private Forwarder(Builder b) {
     this.router = b.router;
@@ -53,6 +54,7 @@ public final class Forwarder {
     this.requestIdHeader = b.requestIdHeader;
     this.chunkSize = b.chunkSize;
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+    this.bodyIdleTimeout = b.bodyIdleTimeout;
   }
 
   /** Starts building a forwarder for the requests {@code router} routes. */
@@ -135,6 +137,7 @@ public final class Forwarder {
     private String requestIdHeader = "X-Request-Id";
     private int chunkSize = 16 * 1024;
     private long maxRequestBodyBytes = Long.MAX_VALUE;
+    private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -202,6 +205,20 @@ public final class Forwarder {
         throw new IllegalArgumentException("maxRequestBodyBytes: " + max + " (expected: >= 0)");
       }
       this.maxRequestBodyBytes = max;
+      return this;
+    }
+
+    /**
+     * The longest the upstream may pause inside its response body (the cluster's request timeout
+     * covers the wait for the status and headers); after it the upstream connection is closed and
+     * the response aborted (504 if nothing was sent yet). 30 seconds unless set.
+     */
+    public Builder bodyIdleTimeout(java.time.Duration timeout) {
+      Objects.requireNonNull(timeout, "bodyIdleTimeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("bodyIdleTimeout: " + timeout + " (expected: > 0)");
+      }
+      this.bodyIdleTimeout = timeout;
       return this;
     }
 

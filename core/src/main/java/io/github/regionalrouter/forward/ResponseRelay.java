@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams the upstream's answer into the {@link ResponseSink}: status and headers first, then each
@@ -27,6 +29,8 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private volatile Flow.Subscription subscription;
   private volatile boolean ended; // set on the serial executor
   private boolean started; // serial
+  private volatile long generation; // of the idle timer
+  private volatile ScheduledFuture<?> idleTimer;
 
   ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
     this.call = call;
@@ -47,7 +51,46 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     // The status and headers go out with the first chunk (or the end): one hand-off to the
     // executor per response instead of two or three, and an upstream that fails before its first
     // byte of body can still be answered 502 instead of a cut-off 200.
-    s.request(1);
+    demand();
+  }
+
+  /** Asks the upstream for the next chunk, which must come within the body idle timeout. */
+  private void demand() {
+    ScheduledFuture<?> old = idleTimer;
+    if (old != null) {
+      old.cancel(false);
+    }
+    long gen = ++generation;
+    idleTimer = Timers.SCHEDULER.schedule(() -> call.serial.execute(() -> {
+      if (!ended && generation == gen) {
+        idle();
+      }
+    }), call.fwd.bodyIdleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    subscription.request(1);
+  }
+
+  private void stopTimer() {
+    generation++;
+    ScheduledFuture<?> t = idleTimer;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /** The upstream sent nothing for the body idle timeout. Serial. */
+  private void idle() {
+    ended = true;
+    subscription.cancel(); // closes the upstream connection
+    RoutingException failure = new RoutingException(FailureReason.UPSTREAM_TIMEOUT,
+        "upstream sent no body bytes for " + call.fwd.bodyIdleTimeout.toMillis() + " ms");
+    done.completeExceptionally(failure);
+    if (!started) {
+      call.upstreamFailedBeforeBody(failure);
+      return;
+    }
+    call.fwd.router.listener().onUpstreamFailure(call.decision(), failure);
+    call.sink.abort(failure);
+    call.finish(status, true, FailureReason.UPSTREAM_TIMEOUT);
   }
 
   /** Sends status and headers if not yet done; false if the client is gone. Serial. */
@@ -82,7 +125,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         clientGone(e);
         return;
       }
-      subscription.request(1);
+      demand();
     });
   }
 
@@ -101,6 +144,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         return;
       }
       ended = true;
+      stopTimer();
       try {
         call.sink.complete();
       } catch (IOException | RuntimeException e) {
@@ -121,6 +165,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         return;
       }
       ended = true;
+      stopTimer();
       done.completeExceptionally(t);
       if (!started) {
         // nothing reached the client yet: answer 502 rather than cut a response off
@@ -138,6 +183,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
   private void clientGone(Throwable e) {
     ended = true;
+    stopTimer();
     Flow.Subscription s = subscription;
     if (s != null) {
       s.cancel(); // closes the upstream connection

@@ -119,6 +119,7 @@ public final class Main {
         .maxRequestHeaderBytes(limits.maxHeaderBytes())
         .requestTimeLimit(limits.maxRequestTime().orElse(limits.headerTimeout()))
         .drainTimeout(limits.drainTimeout())
+        .bodyIdleTimeout(limits.bodyIdleTimeout())
         .config(config::toRedactedMap);
     config.admin().ifPresent(b::admin);
     try {

@@ -90,7 +90,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     this.executor = ex;
     this.forwarder = b.forwarder != null ? b.forwarder
         : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries)
-            .maxRequestBodyBytes(b.maxRequestBodyBytes).executor(ex).build();
+            .maxRequestBodyBytes(b.maxRequestBodyBytes).bodyIdleTimeout(b.bodyIdleTimeout).executor(ex).build();
     if (forwarder.router() != router) {
       throw new IllegalStateException("forwarder (expected: one built for this server's router)");
     }
@@ -273,6 +273,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     private boolean preserveHost;
     private boolean retries = true;
     private long maxRequestBodyBytes = Long.MAX_VALUE;
+    private Duration bodyIdleTimeout = Duration.ofSeconds(30);
     private ExecutorService executor;
     private int maxThreads = 256;
     private int backlog = 1024;
@@ -332,6 +333,12 @@ public final class RegionalProxyServer implements AutoCloseable {
     /** See {@link Forwarder.Builder#retries}; {@code true} unless set. */
     public Builder retries(boolean enabled) {
       this.retries = enabled;
+      return this;
+    }
+
+    /** See {@link Forwarder.Builder#bodyIdleTimeout}; 30 seconds unless set. */
+    public Builder bodyIdleTimeout(Duration timeout) {
+      this.bodyIdleTimeout = positive("bodyIdleTimeout", timeout);
       return this;
     }
 

@@ -296,6 +296,32 @@ class RegionalProxyServerTest {
   }
 
   @Test
+  void aborts_at_the_body_idle_timeout_when_the_upstream_stalls_mid_body() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    east.custom = ex -> {
+      ex.sendResponseHeaders(200, 2000);
+      ex.getResponseBody().write(new byte[1000]);
+      ex.getResponseBody().flush();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.close();
+    };
+    start(routerBuilder(HOSTS).build(), b -> b.bodyIdleTimeout(Duration.ofMillis(300)));
+
+    long t0 = System.nanoTime();
+    RawHttp.Response r = get("a.example");
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    release.countDown();
+
+    assertThat(r.status).isEqualTo(200);
+    assertThat(r.aborted).isTrue();
+    assertThat(ms).isBetween(250L, 5_000L);
+  }
+
+  @Test
   void answers_503_when_the_cluster_is_at_its_limit() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch arrived = new CountDownLatch(1);
