@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * the ratio proxy/direct.
  *
  * <p>Run with {@code benchmarks/load.sh} (which installs wrk and builds). Options:
- * {@code --connections 64,8 --duration 10 --threads 2 --proxy-opts "-Xmx256m"}.
+ * {@code --connections 64,8 --duration 10 --threads 2 --proxy-opts "-Xmx256m"}, and
+ * {@code --access-log} to keep the proxy's per-request access log on (off by default).
  */
 public final class LoadBenchmark {
   private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
@@ -48,6 +49,7 @@ public final class LoadBenchmark {
     int duration = 10;
     int threads = 2;
     String proxyOpts = "";
+    boolean accessLog = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--connections":
@@ -62,6 +64,9 @@ public final class LoadBenchmark {
         case "--threads":
           threads = Integer.parseInt(args[++i]);
           break;
+        case "--access-log":
+          accessLog = true;
+          break;
         case "--proxy-opts":
           proxyOpts = args[++i];
           break;
@@ -72,13 +77,14 @@ public final class LoadBenchmark {
     LoadBenchmark bench = new LoadBenchmark();
     Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
     try {
-      bench.run(connections, duration, threads, proxyOpts);
+      bench.run(connections, duration, threads, proxyOpts, accessLog);
     } finally {
       bench.stopAll();
     }
   }
 
-  private void run(List<Integer> connections, int duration, int threads, String proxyOpts)
+  private void run(
+      List<Integer> connections, int duration, int threads, String proxyOpts, boolean accessLog)
       throws Exception {
     int east = freePort();
     int central = freePort();
@@ -97,7 +103,8 @@ public final class LoadBenchmark {
             + " \"clusters\": [{\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east + "\"]},\n"
             + "   {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central + "\"]}],\n"
             + " \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}}\n");
-    start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString(), "--no-access-log"), proxyOpts);
+    start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString()),
+        "-Dorg.slf4j.simpleLogger.log.io.github.regionalrouter.access=" + (accessLog ? "info" : "off") + " " + proxyOpts);
     awaitUp(east, "/");
     awaitUp(central, "/");
     awaitUp(discovery, "/discover?host=a");
