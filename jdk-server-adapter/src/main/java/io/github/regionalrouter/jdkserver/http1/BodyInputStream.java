@@ -16,12 +16,12 @@ final class BodyInputStream extends InputStream {
   private final Http1Input in;
   private final Limits limits;
   private final boolean chunked;
-  private final int idleMillis;
+  private final long idleNanos;
   /** Bytes left in the body (fixed) or in the current chunk (chunked). */
   private long remaining;
-  private boolean eof;
+  private volatile boolean eof;
   private boolean started;
-  private IOException failure;
+  private volatile IOException failure;
   private long total;
 
   BodyInputStream(Http1Exchange exchange, Http1Input in, Limits limits, boolean chunked, long length) {
@@ -30,7 +30,7 @@ final class BodyInputStream extends InputStream {
     this.limits = limits;
     this.chunked = chunked;
     this.remaining = chunked ? 0 : length;
-    this.idleMillis = Limits.millis(limits.bodyIdleTimeoutNanos());
+    this.idleNanos = limits.bodyIdleTimeoutNanos();
     this.eof = !chunked && length == 0;
   }
 
@@ -76,7 +76,7 @@ final class BodyInputStream extends InputStream {
           return -1;
         }
       }
-      int n = in.read(b, off, (int) Math.min(len, remaining), idleMillis);
+      int n = in.read(b, off, (int) Math.min(len, remaining), idleNanos);
       if (n < 0) {
         throw new EOFException("client closed the connection after " + total + " request body bytes");
       }
@@ -87,7 +87,7 @@ final class BodyInputStream extends InputStream {
       }
       return n;
     } catch (SocketTimeoutException e) {
-      throw fail(new SocketTimeoutException("no request body byte for " + idleMillis + " ms"), false);
+      throw fail(new SocketTimeoutException("no request body byte for " + idleNanos / 1_000_000 + " ms"), false);
     } catch (IOException e) {
       throw fail(e, false);
     } catch (ProtocolException e) {

@@ -92,7 +92,7 @@ final class Http1Connection implements Runnable {
         }
         long wait = first ? acceptedNanos + limits.headerTimeoutNanos() - System.nanoTime()
             : limits.keepAliveIdleTimeoutNanos();
-        if (wait <= 0 || input.fill(Limits.millis(wait), 1) < 0) {
+        if (wait <= 0 || input.fill(System.nanoTime() + wait, 1) < 0) {
           close();
           return null;
         }
@@ -179,7 +179,7 @@ final class Http1Connection implements Runnable {
         if (left <= 0) {
           break;
         }
-        long n = input.skip(Long.MAX_VALUE, Limits.millis(left));
+        long n = input.skip(Long.MAX_VALUE, end);
         if (n < 0) {
           break;
         }
@@ -208,6 +208,13 @@ final class Http1Connection implements Runnable {
         // closing anyway
       }
       closeSocket();
+    }
+  }
+
+  /** Called by the server's timer: closes the connection if its read is past its deadline. */
+  void expire(long now) {
+    if (input.expire(now)) {
+      close();
     }
   }
 

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,7 @@ public final class Http1Server implements AutoCloseable {
   private volatile boolean draining;
   private volatile ServerSocket serverSocket;
   private Thread acceptor;
+  private ScheduledExecutorService timer;
   private boolean closed;
 
   private Http1Server(Builder b) {
@@ -109,6 +112,14 @@ public final class Http1Server implements AutoCloseable {
     ss.setReuseAddress(true);
     ss.bind(bindAddress, backlog);
     serverSocket = ss;
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, name + "-timer");
+      th.setDaemon(true);
+      return th;
+    });
+    long tick = limits.timerTickNanos();
+    t.scheduleAtFixedRate(this::expireReads, tick, tick, TimeUnit.NANOSECONDS);
+    timer = t;
     acceptor = new Thread(this::acceptLoop, name + "-acceptor");
     acceptor.start();
     return this;
@@ -163,6 +174,14 @@ public final class Http1Server implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         c.rejectBusy();
       }
+    }
+  }
+
+  /** Closes the connections whose read is past its deadline (header, body idle or keep-alive timeout). */
+  private void expireReads() {
+    long now = System.nanoTime();
+    for (Http1Connection c : connections) {
+      c.expire(now);
     }
   }
 
@@ -221,6 +240,9 @@ public final class Http1Server implements AutoCloseable {
     }
     for (Http1Connection c : connections) {
       c.abort();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();

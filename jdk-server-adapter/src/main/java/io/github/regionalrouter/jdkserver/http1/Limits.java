@@ -10,8 +10,9 @@ record Limits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaders, long 
   /** The most bytes of an unread request body discarded to keep the connection open. */
   static final int BODY_DRAIN_LIMIT = 64 * 1024;
 
-  static int millis(long nanos) {
-    long ms = Math.max(1, (nanos + 999_999) / 1_000_000);
-    return ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) ms;
+  /** How often the server's timer looks for reads past their deadline: a tenth of the shortest timeout, 10-100 ms. */
+  long timerTickNanos() {
+    long shortest = Math.min(headerTimeoutNanos, Math.min(bodyIdleTimeoutNanos, keepAliveIdleTimeoutNanos));
+    return Math.max(10_000_000L, Math.min(100_000_000L, shortest / 10));
   }
 }

@@ -65,7 +65,7 @@ final class RequestHead {
     RequestHead h = new RequestHead();
     // RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request-line
     for (int empty = 0; ; empty++) {
-      int lf = in.findLineEnd(limits.maxRequestLineBytes(), deadline, 0);
+      int lf = in.findLineEnd(limits.maxRequestLineBytes() + 2, deadline, 0);
       if (lf < 0) {
         throw new ProtocolException(414, "request line longer than " + limits.maxRequestLineBytes() + " bytes");
       }

@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -192,7 +194,9 @@ class Http1TimeoutAndCloseTest {
   void aConnectionNoThreadCanTakeIsAnswered503() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch inHandler = new CountDownLatch(1);
-    server = Http1Server.builder().maxThreads(1).handler(ex -> {
+    // the same bound as the default pool on JDK 17-20 (maxThreads), at 1; on 21+ the default has none
+    ThreadPoolExecutor oneThread = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new SynchronousQueue<>());
+    server = Http1Server.builder().executor(oneThread).handler(ex -> {
       inHandler.countDown();
       release.await(); // holds the only thread (test only)
       ex.respond(200, "x");
@@ -206,6 +210,10 @@ class Http1TimeoutAndCloseTest {
       assertThat(second.closedByServer()).isTrue();
       release.countDown();
       assertThat(first.read().status).isEqualTo(200);
+    } finally {
+      release.countDown();
+      server.close(Duration.ZERO);
+      oneThread.shutdownNow();
     }
   }
 
