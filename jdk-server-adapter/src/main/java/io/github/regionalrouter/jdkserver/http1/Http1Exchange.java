@@ -155,10 +155,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    * Sends the status line and headers.
    *
    * @param contentLength {@code >= 0}: a {@code Content-Length} body of exactly that many bytes;
-   *     {@code -1}: chunked (close-delimited for HTTP/1.0). Responses to {@code HEAD} and 1xx, 204
-   *     and 304 responses have no body whatever is given (a {@code HEAD} answer keeps its length)
-   * @throws IllegalArgumentException if a header name is not a token, or a value has CR, LF, NUL
-   *     or another control character; nothing is written then
+   *     {@code -1}: chunked (close-delimited for HTTP/1.0). Responses to {@code HEAD}, 204 and 304
+   *     have no body whatever is given, and bytes written to them are dropped (a {@code HEAD}
+   *     answer keeps its {@code Content-Length})
+   * @throws IllegalArgumentException if the status is not 200-599, a header name is not a token,
+   *     or a value has CR, LF, NUL or another control character; nothing is written then
    * @throws IllegalStateException if the head was already sent
    */
   public void sendHead(int status, Map<String, List<String>> headers, long contentLength) throws IOException {
@@ -205,8 +206,8 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   }
 
   private int begin(int status, long contentLength) throws IOException {
-    if (status < 100 || status > 599 || status == 101) {
-      throw new IllegalArgumentException("status: " + status + " (expected: 100-599, not 101)");
+    if (status < 200 || status > 599) {
+      throw new IllegalArgumentException("status: " + status + " (expected: 200-599; interim answers are the server's)");
     }
     if (contentLength < -1) {
       throw new IllegalArgumentException("contentLength: " + contentLength + " (expected: -1 or >= 0)");

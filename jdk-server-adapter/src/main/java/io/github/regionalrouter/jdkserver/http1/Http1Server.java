@@ -328,7 +328,12 @@ public final class Http1Server implements AutoCloseable {
       return this;
     }
 
-    /** The bound of the default platform-thread pool (JDK 17-20); 512 unless set. */
+    /**
+     * The bound of the default platform-thread pool (JDK 17-20); 512 unless set. A thread is held
+     * by each connection that is reading a request head or waiting for its next request (up to the
+     * keep-alive timeout), not by one whose exchange waits for the handler to complete it. So this
+     * also bounds idle kept-alive connections; on JDK 21+ virtual threads have no such bound.
+     */
     public Builder maxThreads(int maxThreads) {
       this.maxThreads = positive(maxThreads, "maxThreads");
       return this;

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A hello-world server for load tools, not a test: {@code Http1HelloBenchmark http1 8081} or
+ * A hello-world server for load tools, not a test: {@code Http1HelloBenchmark http1 8081}, {@code http1-async} (answered from another
+ * thread, as the forwarder does) or
  * {@code Http1HelloBenchmark jdk 8082} (the JDK HttpServer, for comparison; run it with
  * {@code -Dsun.net.httpserver.nodelay=true}). Drive it with {@code wrk -t2 -c64 -d10s URL}.
  */
@@ -34,11 +35,18 @@ public final class Http1HelloBenchmark {
       });
       s.start();
     } else {
-      Http1Server s = Http1Server.builder().port(port).handler(ex -> {
-        ex.sendHead(200, HEADERS, HELLO.length);
-        ex.write(ByteBuffer.wrap(HELLO));
-        ex.complete();
-      }).build().start();
+      // http1-async: the answer comes from another thread, as the forwarder's does
+      java.util.concurrent.Executor other = kind.equals("http1-async")
+          ? java.util.concurrent.Executors.newFixedThreadPool(4) : Runnable::run;
+      Http1Server s = Http1Server.builder().port(port).handler(ex -> other.execute(() -> {
+        try {
+          ex.sendHead(200, HEADERS, HELLO.length);
+          ex.write(ByteBuffer.wrap(HELLO));
+          ex.complete();
+        } catch (java.io.IOException e) {
+          ex.abort();
+        }
+      })).build().start();
       System.out.println("http1 hello on " + s.address());
     }
     System.out.println("listening on " + port + " (" + kind + ")");
