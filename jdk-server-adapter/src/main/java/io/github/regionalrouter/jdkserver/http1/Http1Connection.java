@@ -34,7 +34,7 @@ final class Http1Connection implements Runnable {
     this.socket = socket;
     this.acceptedNanos = System.nanoTime();
     this.input = new Http1Input(socket, 16 * 1024);
-    this.output = new ResponseOutput(socket.getOutputStream());
+    this.output = new ResponseOutput(socket.getOutputStream(), server.limits.writeTimeoutNanos());
   }
 
   Http1Server server() {
@@ -211,9 +211,11 @@ final class Http1Connection implements Runnable {
     }
   }
 
-  /** Called by the server's timer: closes the connection if its read is past its deadline. */
+  /** Called by the server's timer: closes the connection if its read or write is past its deadline. */
   void expire(long now) {
-    if (input.expire(now)) {
+    if (output.expire(now)) {
+      abort(); // unsent bytes: a plain close would leave them queued for a client that reads nothing
+    } else if (input.expire(now)) {
       close();
     }
   }

@@ -63,7 +63,7 @@ public final class Http1Server implements AutoCloseable {
 
   private Http1Server(Builder b) {
     this.limits = new Limits(b.maxRequestLineBytes, b.maxHeaderBytes, b.maxHeaders, b.headerTimeout.toNanos(),
-        b.bodyIdleTimeout.toNanos(), b.keepAliveIdleTimeout.toNanos());
+        b.bodyIdleTimeout.toNanos(), b.keepAliveIdleTimeout.toNanos(), b.writeTimeout.toNanos());
     this.handler = b.handler;
     this.name = "http1-" + SERVERS.incrementAndGet();
     if (b.executor != null) {
@@ -177,7 +177,7 @@ public final class Http1Server implements AutoCloseable {
     }
   }
 
-  /** Closes the connections whose read is past its deadline (header, body idle or keep-alive timeout). */
+  /** Closes the connections whose read or write is past its deadline. */
   private void expireReads() {
     long now = System.nanoTime();
     for (Http1Connection c : connections) {
@@ -287,6 +287,7 @@ public final class Http1Server implements AutoCloseable {
     private Duration bodyIdleTimeout = Duration.ofSeconds(30);
     private Duration keepAliveIdleTimeout = Duration.ofSeconds(60);
     private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -379,6 +380,16 @@ public final class Http1Server implements AutoCloseable {
     /** The longest wait for the next request on a kept-alive connection. 60 s unless set. */
     public Builder keepAliveIdleTimeout(Duration timeout) {
       this.keepAliveIdleTimeout = positive(timeout, "keepAliveIdleTimeout");
+      return this;
+    }
+
+    /**
+     * The longest a single socket write may block (the client reads nothing); then the connection
+     * is closed and the write throws. So a client that stops reading cannot hold a writing thread.
+     * 30 s unless set.
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = positive(timeout, "writeTimeout");
       return this;
     }
 

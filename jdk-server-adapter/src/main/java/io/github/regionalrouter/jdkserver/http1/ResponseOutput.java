@@ -17,11 +17,42 @@ final class ResponseOutput {
   private static final byte[][] STATUS_LINES = new byte[600][];
 
   private final OutputStream out;
+  private final long writeTimeoutNanos;
   private byte[] buf = new byte[16 * 1024];
   private int count;
+  /** The deadline of the socket write in progress ({@link System#nanoTime}), 0 when none. */
+  private volatile long writeDeadline;
+  private volatile boolean expired;
 
-  ResponseOutput(OutputStream out) {
+  ResponseOutput(OutputStream out, long writeTimeoutNanos) {
     this.out = out;
+    this.writeTimeoutNanos = writeTimeoutNanos;
+  }
+
+  /** Called by the server's timer: true if a write is blocked past its deadline (the caller closes). */
+  boolean expire(long now) {
+    long d = writeDeadline;
+    if (d != 0 && now - d >= 0) {
+      expired = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** A socket write; a client that does not read for the write timeout has its connection closed. */
+  private void writeSocket(byte[] b, int off, int len) throws IOException {
+    long d = System.nanoTime() + writeTimeoutNanos;
+    writeDeadline = d == 0 ? 1 : d;
+    try {
+      out.write(b, off, len);
+    } catch (IOException e) {
+      if (expired) {
+        throw new java.net.SocketTimeoutException("client read nothing for the write timeout");
+      }
+      throw e;
+    } finally {
+      writeDeadline = 0;
+    }
   }
 
   static String reason(int status) {
@@ -160,7 +191,7 @@ final class ResponseOutput {
     }
     // head (or buffered bytes) and a large body: two writes, no copy of the body
     flush();
-    out.write(b, off, len);
+    writeSocket(b, off, len);
   }
 
   void raw(ByteBuffer data) throws IOException {
@@ -183,7 +214,7 @@ final class ResponseOutput {
     if (count > 0) {
       int n = count;
       count = 0;
-      out.write(buf, 0, n);
+      writeSocket(buf, 0, n);
     }
   }
 

@@ -131,6 +131,33 @@ class Http1TimeoutAndCloseTest {
   }
 
   @Test
+  void aClientThatStopsReadingFailsTheWriteAtTheWriteTimeout() throws Exception {
+    CompletableFuture<IOException> failure = new CompletableFuture<>();
+    long[] lastWrite = new long[1];
+    server = Http1Server.builder().writeTimeout(Duration.ofSeconds(1)).handler(ex -> {
+      byte[] block = new byte[64 * 1024];
+      try {
+        ex.sendHead(200, java.util.Map.of(), -1);
+        while (true) {
+          lastWrite[0] = System.nanoTime();
+          ex.write(block, 0, block.length);
+        }
+      } catch (IOException e) {
+        failure.complete(e);
+      }
+    }).build().start();
+    try (RawClient c = new RawClient(server.address())) {
+      c.socket.setReceiveBufferSize(4096);
+      c.send(GET); // and never read
+      IOException e = failure.get(10, TimeUnit.SECONDS);
+      long blocked = millisSince(lastWrite[0]);
+      assertThat(e).hasMessageContaining("write timeout");
+      assertThat(blocked).isBetween(900L, 3000L);
+    }
+    await(() -> server.connectionCount() == 0, "connection released");
+  }
+
+  @Test
   void closeLetsAnInFlightExchangeFinishAndRefusesNewConnections() throws Exception {
     CompletableFuture<Http1Exchange> held = new CompletableFuture<>();
     server = Http1Server.builder().handler(held::complete).build().start();
