@@ -86,7 +86,8 @@ final class Http1Connection implements Runnable {
     try {
       if (!input.hasBuffered()) {
         state.set(IDLE);
-        if (server.draining() && state.compareAndSet(IDLE, CLOSED)) {
+        // after IDLE is visible: a close() that began before sees it, or this sees draining
+        if (server.draining()) {
           close();
           return null;
         }

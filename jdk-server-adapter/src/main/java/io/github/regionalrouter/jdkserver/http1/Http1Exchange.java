@@ -134,7 +134,9 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    * The request body, de-framed: its end is -1; a malformed chunk, an early end of stream, a reset
    * or no byte for the body idle timeout is an {@link IOException} (the connection is then closed).
    * Empty for a request without a body. A request with {@code Expect: 100-continue} gets its
-   * {@code 100 Continue} at the first read, unless a response was started before.
+   * {@code 100 Continue} at the first read, unless a response was started before (the connection
+   * then closes after the response); other {@code Expect} values are ignored. Chunk extensions are
+   * ignored; trailer fields are read, bounded like the header section, and discarded.
    */
   public InputStream requestBody() {
     return body == null ? InputStream.nullInputStream() : body;
