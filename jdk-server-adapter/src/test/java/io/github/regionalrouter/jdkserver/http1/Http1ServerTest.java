@@ -326,6 +326,36 @@ class Http1ServerTest {
   }
 
   @Test
+  void unknownLengthAnswerToHttp10IsCloseDelimited() throws IOException {
+    start(ex -> {
+      ex.sendHead(200, Map.of(), -1);
+      ex.write("no chunks".getBytes(StandardCharsets.US_ASCII), 0, 9);
+      ex.complete();
+    });
+    try (RawClient c = new RawClient(server.address())) {
+      RawClient.Response r = c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertThat(r.header("Transfer-Encoding")).isNull();
+      assertThat(r.header("Connection")).isEqualTo("close");
+      assertThat(r.text()).isEqualTo("no chunks");
+    }
+  }
+
+  @Test
+  void framingHeadersFromTheHandlerAreReplacedByTheServers() throws IOException {
+    start(ex -> {
+      ex.sendHead(200, List.of(Map.entry("Content-Length", "999"), Map.entry("Transfer-Encoding", "gzip"),
+          Map.entry("Connection", "upgrade"), Map.entry("X-Kept", "yes")), 2);
+      ex.write("ok".getBytes(StandardCharsets.US_ASCII), 0, 2);
+      ex.complete();
+    });
+    try (RawClient c = new RawClient(server.address())) {
+      RawClient.Response r = c.send(get("/")).read();
+      assertThat(r.headers).extracting(h -> h[0] + ": " + h[1]).containsExactly("X-Kept: yes", "Content-Length: 2");
+      assertThat(r.text()).isEqualTo("ok");
+    }
+  }
+
+  @Test
   void handlerThatThrowsGets500AndClose() throws IOException {
     start(ex -> {
       throw new IllegalStateException("boom");
