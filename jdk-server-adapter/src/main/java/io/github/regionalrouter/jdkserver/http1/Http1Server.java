@@ -1,0 +1,433 @@
+package io.github.regionalrouter.jdkserver.http1;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A strict HTTP/1.1 server (RFC 9112) for the proxy's edge: it parses every request head byte for
+ * byte and refuses, with a stated answer and a closed connection, whatever a lax parser could let
+ * through to be read differently upstream: 400 for a bare CR or LF, folded or malformed header
+ * lines, control bytes in values, a bad, repeated or listed {@code Content-Length}, both
+ * {@code Content-Length} and {@code Transfer-Encoding}, two {@code Transfer-Encoding} lines,
+ * {@code Transfer-Encoding} on HTTP/1.0, a missing or repeated {@code Host} on HTTP/1.1, an
+ * invalid request-target, a malformed chunked body; 414 for a long request line; 431 for a large
+ * or crowded header section; 501 for {@code CONNECT} and for any transfer coding other than
+ * {@code chunked} alone (so {@code xchunked}, {@code chunked, identity}, {@code gzip, chunked});
+ * 505 for versions other than HTTP/1.0 and 1.1. Error answers are short plain text with
+ * {@code X-Router-Error: invalid_request} (4xx) and {@code Connection: close}. A head that is not
+ * complete within the header timeout, or a body idle for the body idle timeout, closes the
+ * connection without an answer.
+ *
+ * <p>Threads: blocking sockets, one task per connection while it reads a request head and calls
+ * the {@link Http1Handler}. When the handler returns before completing the exchange, the task
+ * ends: no thread waits for the answer. Completing the exchange submits a new task for the next
+ * request. Body reads block the thread that reads; response writes block the thread that writes.
+ *
+ * <p>Immutable settings; thread-safe. Build with {@link #builder()}, then {@link #start()}.
+ */
+public final class Http1Server implements AutoCloseable {
+  private static final AtomicInteger SERVERS = new AtomicInteger();
+
+  final Limits limits;
+  final Http1Handler handler;
+  final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final InetSocketAddress bindAddress;
+  private final int backlog;
+  private final Duration drainTimeout;
+  private final String name;
+  private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Object drainLock = new Object();
+  private volatile boolean draining;
+  private volatile ServerSocket serverSocket;
+  private Thread acceptor;
+  private ScheduledExecutorService timer;
+  private boolean closed;
+
+  private Http1Server(Builder b) {
+    this.limits = new Limits(b.maxRequestLineBytes, b.maxHeaderBytes, b.maxHeaders, b.headerTimeout.toNanos(),
+        b.bodyIdleTimeout.toNanos(), b.keepAliveIdleTimeout.toNanos(), b.writeTimeout.toNanos());
+    this.handler = b.handler;
+    this.name = "http1-" + SERVERS.incrementAndGet();
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      this.ownedExecutor = defaultExecutor(name, b.maxThreads);
+      this.executor = ownedExecutor;
+    }
+    this.bindAddress = new InetSocketAddress(b.address, b.port);
+    this.backlog = b.backlog;
+    this.drainTimeout = b.drainTimeout;
+  }
+
+  /** Starts building a server. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Virtual threads when the JVM has them (21+), else a bounded pool of daemon threads. */
+  private static ExecutorService defaultExecutor(String name, int maxThreads) {
+    try {
+      Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+      return (ExecutorService) m.invoke(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      AtomicInteger n = new AtomicInteger();
+      return new ThreadPoolExecutor(0, maxThreads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        Thread t = new Thread(r, name + "-worker-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+  }
+
+  /**
+   * Binds and starts accepting connections.
+   *
+   * @throws IOException if the address cannot be bound
+   * @throws IllegalStateException if already started
+   */
+  public synchronized Http1Server start() throws IOException {
+    if (serverSocket != null || closed) {
+      throw new IllegalStateException("server already started");
+    }
+    ServerSocket ss = new ServerSocket();
+    ss.setReuseAddress(true);
+    ss.bind(bindAddress, backlog);
+    serverSocket = ss;
+    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, name + "-timer");
+      th.setDaemon(true);
+      return th;
+    });
+    long tick = limits.timerTickNanos();
+    t.scheduleAtFixedRate(this::expireReads, tick, tick, TimeUnit.NANOSECONDS);
+    timer = t;
+    acceptor = new Thread(this::acceptLoop, name + "-acceptor");
+    acceptor.start();
+    return this;
+  }
+
+  /** The bound address (with the actual port when 0 was asked for). */
+  public InetSocketAddress address() {
+    ServerSocket ss = serverSocket;
+    if (ss == null) {
+      throw new IllegalStateException("server not started");
+    }
+    return new InetSocketAddress(ss.getInetAddress(), ss.getLocalPort());
+  }
+
+  /** Whether {@link #close(Duration)} has begun: no new connections; responses close theirs. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** The number of open connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  private void acceptLoop() {
+    ServerSocket ss = serverSocket;
+    while (!ss.isClosed()) {
+      Socket s;
+      try {
+        s = ss.accept();
+      } catch (IOException e) {
+        if (ss.isClosed()) {
+          return;
+        }
+        continue; // e.g. too many open files: keep serving the open connections
+      }
+      Http1Connection c;
+      try {
+        s.setTcpNoDelay(true);
+        c = new Http1Connection(this, s);
+      } catch (IOException e) {
+        closeQuietly(s);
+        continue;
+      }
+      connections.add(c);
+      if (draining) {
+        c.close();
+        continue;
+      }
+      try {
+        executor.execute(c);
+      } catch (RejectedExecutionException e) {
+        c.rejectBusy();
+      }
+    }
+  }
+
+  /** Closes the connections whose read or write is past its deadline. */
+  private void expireReads() {
+    long now = System.nanoTime();
+    for (Http1Connection c : connections) {
+      c.expire(now);
+    }
+  }
+
+  void closed(Http1Connection c) {
+    connections.remove(c);
+    if (draining) {
+      synchronized (drainLock) {
+        drainLock.notifyAll();
+      }
+    }
+  }
+
+  /** Same as {@link #close(Duration)} with the builder's drain timeout. */
+  @Override
+  public void close() {
+    close(drainTimeout);
+  }
+
+  /**
+   * Stops: no new connections, idle connections closed at once, in-flight exchanges given up to
+   * {@code drain} to complete (their connections then close), then every connection still open is
+   * closed abruptly. Then the default executor, if used, is shut down. Blocks until done; a second
+   * call returns at once.
+   */
+  public void close(Duration drain) {
+    Objects.requireNonNull(drain, "drain");
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    draining = true;
+    ServerSocket ss = serverSocket;
+    if (ss != null) {
+      closeQuietly(ss);
+      joinQuietly(acceptor);
+    }
+    for (Http1Connection c : connections) {
+      c.closeIfIdle();
+    }
+    long deadline = System.nanoTime() + drain.toNanos();
+    synchronized (drainLock) {
+      while (!connections.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    for (Http1Connection c : connections) {
+      c.abort();
+    }
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+      try {
+        ownedExecutor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    try {
+      t.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+  }
+
+  /**
+   * Builds an {@link Http1Server}. Not thread-safe; {@link #build()} does not change the builder.
+   */
+  public static final class Builder {
+    private InetAddress address = InetAddress.getLoopbackAddress();
+    private int port;
+    private int backlog = 1024;
+    private Http1Handler handler;
+    private Executor executor;
+    private int maxThreads = 512;
+    private int maxRequestLineBytes = 8192;
+    private int maxHeaderBytes = 65536;
+    private int maxHeaders = 100;
+    private Duration headerTimeout = Duration.ofSeconds(30);
+    private Duration bodyIdleTimeout = Duration.ofSeconds(30);
+    private Duration keepAliveIdleTimeout = Duration.ofSeconds(60);
+    private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration writeTimeout = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** The address to bind; the loopback address unless set. */
+    public Builder address(InetAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The port to bind, 0 for an ephemeral one; 0 unless set. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The listen backlog; 1024 unless set. */
+    public Builder backlog(int backlog) {
+      this.backlog = positive(backlog, "backlog");
+      return this;
+    }
+
+    /** The request handler; required. */
+    public Builder handler(Http1Handler handler) {
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * The executor that runs connection tasks (reading request heads, calling the handler). Not
+     * shut down by the server. Unless set: virtual threads when the JVM has them (21+), else a pool
+     * of at most {@link #maxThreads} daemon threads; a connection no thread can take is answered
+     * 503 and closed.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * The bound of the default platform-thread pool (JDK 17-20); 512 unless set. A thread is held
+     * by each connection that is reading a request head or waiting for its next request (up to the
+     * keep-alive timeout), not by one whose exchange waits for the handler to complete it. So this
+     * also bounds idle kept-alive connections; on JDK 21+ virtual threads have no such bound.
+     */
+    public Builder maxThreads(int maxThreads) {
+      this.maxThreads = positive(maxThreads, "maxThreads");
+      return this;
+    }
+
+    /** The longest request line, CRLF excluded; longer is answered 414. 8192 unless set. */
+    public Builder maxRequestLineBytes(int bytes) {
+      this.maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
+      return this;
+    }
+
+    /** The largest header section (all field lines); larger is answered 431. 65536 unless set. */
+    public Builder maxHeaderBytes(int bytes) {
+      this.maxHeaderBytes = positive(bytes, "maxHeaderBytes");
+      return this;
+    }
+
+    /** The most header fields; more are answered 431. 100 unless set. Also bounds trailers. */
+    public Builder maxHeaders(int count) {
+      this.maxHeaders = positive(count, "maxHeaders");
+      return this;
+    }
+
+    /**
+     * The time a whole request head has to arrive, counted from the connection's accept (first
+     * request) or the request's first byte (later ones); then the connection is closed. 30 s
+     * unless set.
+     */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = positive(timeout, "headerTimeout");
+      return this;
+    }
+
+    /**
+     * The longest wait for the next request body byte; then reading the body throws and the
+     * connection is closed. 30 s unless set.
+     */
+    public Builder bodyIdleTimeout(Duration timeout) {
+      this.bodyIdleTimeout = positive(timeout, "bodyIdleTimeout");
+      return this;
+    }
+
+    /** The longest wait for the next request on a kept-alive connection. 60 s unless set. */
+    public Builder keepAliveIdleTimeout(Duration timeout) {
+      this.keepAliveIdleTimeout = positive(timeout, "keepAliveIdleTimeout");
+      return this;
+    }
+
+    /**
+     * The longest a single socket write may block (the client reads nothing); then the connection
+     * is closed and the write throws. So a client that stops reading cannot hold a writing thread.
+     * 30 s unless set.
+     */
+    public Builder writeTimeout(Duration timeout) {
+      this.writeTimeout = positive(timeout, "writeTimeout");
+      return this;
+    }
+
+    /** The drain timeout {@link Http1Server#close()} uses. 10 s unless set. */
+    public Builder drainTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "drainTimeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Builds the server (not started).
+     *
+     * @throws IllegalStateException if no handler was set
+     */
+    public Http1Server build() {
+      if (handler == null) {
+        throw new IllegalStateException("handler not set");
+      }
+      return new Http1Server(this);
+    }
+
+    private static int positive(int v, String name) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(name + ": " + v + " (expected: > 0)");
+      }
+      return v;
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+  }
+}
