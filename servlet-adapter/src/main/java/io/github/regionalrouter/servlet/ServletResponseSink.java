@@ -40,6 +40,9 @@ final class ServletResponseSink implements ResponseSink {
       response.setContentLengthLong(contentLength);
     }
     out = response.getOutputStream();
+    // Commit now: the client sees the status at once, and an abort from here on cuts off a
+    // committed response (the container closes the connection) instead of becoming an error page.
+    out.flush();
   }
 
   @Override
@@ -54,6 +57,9 @@ final class ServletResponseSink implements ResponseSink {
       data.get(copy, 0, n);
       out.write(copy, 0, n);
     }
+    // A streaming proxy: the chunk goes to the client now (server-sent events, long polls), not
+    // when the container's buffer fills. The chunks are java.net.http's, about 16 KiB each.
+    out.flush();
   }
 
   @Override
