@@ -84,8 +84,8 @@ final class ForkedProxy implements AutoCloseable {
     RegionalRouter router = RegionalRouter.builder()
         .resolver(TestResolvers.HOSTS)
         .noCache()
-        .cluster(Cluster.named("us_east1").endpoint(args[1]).requestTimeout(Duration.ofSeconds(60)))
-        .cluster(Cluster.named("us_central1").endpoint(args[1]).requestTimeout(Duration.ofSeconds(60)))
+        .cluster(Cluster.named("us_east1").endpoint(args[1]).requestTimeout(Duration.ofSeconds(80)))
+        .cluster(Cluster.named("us_central1").endpoint(args[1]).requestTimeout(Duration.ofSeconds(80)))
         .build();
     ServletContainer container = starter.start(8, "/app", (classes, ctx) -> {
       ServletRegistration.Dynamic s = ctx.addServlet("proxy", new RegionalProxyServlet(router));
