@@ -242,23 +242,41 @@ abstract class RegionalProxyServletContract {
     byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     deployProxy(upstreams.raw(concat(head, new byte[1000])), upstreams.echo("central"));
 
-    Cut answer = requestUntilClosed("/app/proxy/big");
+    Cut answer = requestUntilClosed("/app/proxy/big", "keep-alive");
 
     assertThat(answer.head).startsWith("HTTP/1.1 200");
     assertThat(answer.isIncomplete()).as("incomplete: %s", answer).isTrue();
   }
 
-  @Test
+  @ParameterizedTest(name = "client asks Connection: {0}")
+  @CsvSource({"keep-alive", "close"})
   @Timeout(30)
-  void anUpstreamThatClosesAChunkedBodyWithoutItsLastChunkIsCutOffForTheClientToo() throws Exception {
+  void anUpstreamThatClosesAChunkedBodyWithoutItsLastChunkIsCutOffForTheClientToo(String connection) throws Exception {
     byte[] answer = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "3e8\r\n" + "x".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     deployProxy(upstreams.raw(answer), upstreams.echo("central"));
 
-    Cut seen = requestUntilClosed("/app/proxy/chunked");
+    Cut seen = requestUntilClosed("/app/proxy/chunked", connection);
 
     assertThat(seen.head).startsWith("HTTP/1.1 200");
     assertThat(seen.isIncomplete()).as("incomplete: %s", seen).isTrue();
+  }
+
+  @Test
+  @Timeout(30)
+  void anAnswerOfUnknownLengthArrivesWholeAndChunkedEvenToAClientThatAsksConnectionClose() throws Exception {
+    byte[] answer = ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    deployProxy(upstreams.raw(answer), upstreams.echo("central"));
+
+    HttpResponse<String> keptAlive = get("/app/proxy/chunked", "east.example.com");
+    Cut closing = requestUntilClosed("/app/proxy/chunked", "close");
+
+    assertThat(keptAlive.statusCode()).isEqualTo(200);
+    assertThat(keptAlive.body()).isEqualTo("hello world");
+    assertThat(closing.head.toLowerCase(Locale.ROOT)).contains("\r\ntransfer-encoding: chunked\r\n");
+    assertThat(closing.isIncomplete()).as("incomplete: %s", closing).isFalse();
+    assertThat(new String(closing.body, StandardCharsets.ISO_8859_1)).contains("hello").contains(" world");
   }
 
   @Test
@@ -379,16 +397,15 @@ abstract class RegionalProxyServletContract {
   }
 
   /**
-   * A GET for east.example.com whose answer is read until the container closes the connection (or
-   * 5 s pass without a byte).
+   * A GET for east.example.com with header {@code Connection: <connection>}, whose answer is read
+   * until the container closes the connection (or 5 s pass without a byte).
    */
-  private Cut requestUntilClosed(String path) throws IOException {
+  private Cut requestUntilClosed(String path, String connection) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", container.port()), 5_000);
       socket.setSoTimeout(5_000);
-      // keep-alive, as clients ask: with Connection: close a container may delimit an answer of
-      // unknown length by the close alone, and a cut-off one cannot be told from a whole one
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: east.example.com\r\n\r\n")
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: east.example.com\r\nConnection: "
+          + connection + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream all = new ByteArrayOutputStream();
