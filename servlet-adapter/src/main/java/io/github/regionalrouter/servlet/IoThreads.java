@@ -19,13 +19,11 @@ final class IoThreads {
    */
   static ExecutorService newExecutor(String prefix) {
     try {
+      // through the public interface Thread.Builder: the builder's own class is not accessible
+      Class<?> builderType = Class.forName("java.lang.Thread$Builder");
       Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-      Method name = builder.getClass().getMethod("name", String.class, long.class);
-      name.setAccessible(true);
-      builder = name.invoke(builder, prefix, 1L);
-      Method factory = builder.getClass().getMethod("factory");
-      factory.setAccessible(true);
-      ThreadFactory threads = (ThreadFactory) factory.invoke(builder);
+      builder = builderType.getMethod("name", String.class, long.class).invoke(builder, prefix, 1L);
+      ThreadFactory threads = (ThreadFactory) builderType.getMethod("factory").invoke(builder);
       Method perTask = java.util.concurrent.Executors.class.getMethod("newThreadPerTaskExecutor", ThreadFactory.class);
       return (ExecutorService) perTask.invoke(null, threads);
     } catch (ReflectiveOperationException | RuntimeException e) {

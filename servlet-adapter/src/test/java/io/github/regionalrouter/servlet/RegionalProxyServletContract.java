@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -302,12 +303,17 @@ abstract class RegionalProxyServletContract {
     assertThat(get("/app/proxy/b", "central.example.com").body()).startsWith("upstream=central\n");
     String prefix = RegionalProxyServlet.THREAD_PREFIX + "configured-";
     List<Thread> ours = threadsNamed(prefix);
-    assertThat(ours).as("threads that streamed the answers").isNotEmpty();
-    RegionalRouter built = builtRouter(proxy);
+    if (Runtime.version().feature() < 21) {
+      // pooled platform threads, idle but alive; virtual threads (21+) end with their task and are not listed
+      assertThat(ours).as("threads that streamed the answers").isNotEmpty();
+    }
+    ExecutorService streaming = (ExecutorService) field(proxy, "executor");
+    RegionalRouter built = (RegionalRouter) field(proxy, "router");
 
-    container.close();
+    container.close(); // destroys the servlet
     container = null;
 
+    assertThat(streaming.isTerminated()).as("the streaming executor has ended").isTrue();
     for (Thread t : ours) {
       t.join(10_000);
     }
@@ -350,10 +356,10 @@ abstract class RegionalProxyServletContract {
         .collect(Collectors.toList());
   }
 
-  private static RegionalRouter builtRouter(RegionalProxyServlet servlet) throws Exception {
-    java.lang.reflect.Field f = RegionalProxyServlet.class.getDeclaredField("router");
+  private static Object field(RegionalProxyServlet servlet, String name) throws Exception {
+    java.lang.reflect.Field f = RegionalProxyServlet.class.getDeclaredField(name);
     f.setAccessible(true);
-    return (RegionalRouter) f.get(servlet);
+    return f.get(servlet);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
