@@ -14,12 +14,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +38,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The scenarios of {@link RegionalProxyServlet}, run in a real servlet container (one subclass per
- * container) against real loopback upstreams. The 100 MiB streams are in
+ * container) against real loopback upstreams: routing of both regions and the path below the
+ * mapping, what the upstream sees of the client's headers, the error answers (502, 504), answers
+ * the upstream cuts off, and what {@code destroy} releases. The 100 MiB streams are in
  * {@link ProxyServletStreamingContract}, in a JVM of their own.
  */
 abstract class RegionalProxyServletContract {
@@ -243,7 +240,7 @@ abstract class RegionalProxyServletContract {
     byte[] head = "HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     deployProxy(upstreams.raw(concat(head, new byte[1000])), upstreams.echo("central"));
 
-    Cut answer = requestUntilClosed("/app/proxy/big", "keep-alive");
+    CutResponse answer = CutResponse.get(container.port(), "/app/proxy/big", "keep-alive");
 
     assertThat(answer.head).startsWith("HTTP/1.1 200");
     assertThat(answer.isIncomplete()).as("incomplete: %s", answer).isTrue();
@@ -257,7 +254,7 @@ abstract class RegionalProxyServletContract {
         + "3e8\r\n" + "x".repeat(1000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     deployProxy(upstreams.raw(answer), upstreams.echo("central"));
 
-    Cut seen = requestUntilClosed("/app/proxy/chunked", connection);
+    CutResponse seen = CutResponse.get(container.port(), "/app/proxy/chunked", connection);
 
     assertThat(seen.head).startsWith("HTTP/1.1 200");
     assertThat(seen.isIncomplete()).as("incomplete: %s", seen).isTrue();
@@ -271,7 +268,7 @@ abstract class RegionalProxyServletContract {
     deployProxy(upstreams.raw(answer), upstreams.echo("central"));
 
     HttpResponse<String> keptAlive = get("/app/proxy/chunked", "east.example.com");
-    Cut closing = requestUntilClosed("/app/proxy/chunked", "close");
+    CutResponse closing = CutResponse.get(container.port(), "/app/proxy/chunked", "close");
 
     assertThat(keptAlive.statusCode()).isEqualTo(200);
     assertThat(keptAlive.body()).isEqualTo("hello world");
@@ -366,70 +363,5 @@ abstract class RegionalProxyServletContract {
     byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
-  }
-
-  /** What a client read until the connection closed (or was reset). */
-  private static final class Cut {
-    final String head;
-    final byte[] body;
-
-    Cut(String head, byte[] body) {
-      this.head = head;
-      this.body = body;
-    }
-
-    /** Whether the body is visibly incomplete: shorter than its Content-Length, or without the last chunk. */
-    boolean isIncomplete() {
-      String h = head.toLowerCase(Locale.ROOT);
-      int cl = h.indexOf("\r\ncontent-length:");
-      if (cl >= 0) {
-        int end = h.indexOf("\r\n", cl + 2);
-        long declared = Long.parseLong(h.substring(cl + "\r\ncontent-length:".length(), end < 0 ? h.length() : end).trim());
-        return body.length < declared;
-      }
-      if (h.contains("\r\ntransfer-encoding: chunked")) {
-        String text = new String(body, StandardCharsets.ISO_8859_1);
-        return !(text.endsWith("\r\n0\r\n\r\n") || text.equals("0\r\n\r\n"));
-      }
-      return false; // delimited by the close: looks complete
-    }
-
-    @Override
-    public String toString() {
-      String text = new String(body, StandardCharsets.ISO_8859_1);
-      return head.replace("\r\n", " | ") + " + " + body.length + " body bytes ending "
-          + text.substring(Math.max(0, text.length() - 12)).replace("\r\n", "\\r\\n");
-    }
-  }
-
-  /**
-   * A GET for east.example.com with header {@code Connection: <connection>}, whose answer is read
-   * until the container closes the connection (or 5 s pass without a byte).
-   */
-  private Cut requestUntilClosed(String path, String connection) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", container.port()), 5_000);
-      socket.setSoTimeout(5_000);
-      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: east.example.com\r\nConnection: "
-          + connection + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      try {
-        for (int n; (n = in.read(buf)) >= 0; ) {
-          all.write(buf, 0, n);
-        }
-      } catch (SocketException reset) {
-        // an abortive close: what arrived before it is the answer
-      } catch (java.net.SocketTimeoutException open) {
-        // the connection stayed open: the answer is what came, complete or not
-      }
-      byte[] bytes = all.toByteArray();
-      String text = new String(bytes, StandardCharsets.ISO_8859_1);
-      int end = text.indexOf("\r\n\r\n");
-      assertThat(end).as("a response head in: %s", text).isPositive();
-      return new Cut(text.substring(0, end + 2), java.util.Arrays.copyOfRange(bytes, end + 4, bytes.length));
-    }
   }
 }
