@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
  * error mapping (status, {@code X-Router-Error}, one-line body) and response headers such as
  * {@code Processed-By} as the standalone proxy. The request is suspended ({@code startAsync}) at
  * once, so no container thread waits on discovery or the upstream. Bodies stream both ways with the
- * <em>blocking</em> servlet streams, read and written on the forwarder's executor (virtual threads on
- * JDK 21+): the forwarder's data path is built on blocking streams with backpressure (it asks the
- * upstream for the next chunk only once the client took the last one), which servlet non-blocking
- * I/O would have to emulate with buffering; no container thread is blocked either way, and no body
+ * <em>blocking</em> servlet streams, read and written on the forwarder's executor: the forwarder's
+ * data path is built on blocking streams with backpressure (it asks the upstream for the next
+ * chunk only once the client took the last one), which servlet non-blocking I/O would have to
+ * emulate with buffering; no container thread is blocked either way, and no body
  * is held whole in memory. Those threads are the servlet's own, named {@code
  * regional-router-servlet-<servlet name>-<n>}: virtual threads on JDK 21+, else a cached pool of
  * daemon threads (idle ones end after 60 s); {@link #destroy()} ends them. The response is committed
@@ -47,7 +47,10 @@ import java.util.concurrent.TimeUnit;
  * <p>An upstream that dies after its headers (connection closed before the declared length, or a
  * chunked body without its last chunk) makes the servlet fail the request in a dispatch of its own;
  * the container then closes the connection without ending the body properly, so the client sees
- * the response is incomplete, never a truncated body that looks whole.
+ * the response is incomplete, never a truncated body that looks whole. For that, a body of unknown
+ * length goes to an HTTP/1.1 client chunked even when it asked {@code Connection: close} (a
+ * container would otherwise delimit it by the close). HTTP/1.0 has no chunks: to an HTTP/1.0
+ * client only a body with a {@code Content-Length} shows that it was cut off.
  */
 public final class RegionalProxyServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
