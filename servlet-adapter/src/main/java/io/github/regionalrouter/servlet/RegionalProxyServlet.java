@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A complete reverse proxy in one servlet: resolves each request's region, selects the cluster and
@@ -30,12 +32,25 @@ import java.util.Objects;
  * error mapping (status, {@code X-Router-Error}, one-line body) and response headers such as
  * {@code Processed-By} as the standalone proxy. The request is suspended ({@code startAsync}) at
  * once, so no container thread waits on discovery or the upstream. Bodies stream both ways with the
- * <em>blocking</em> servlet streams, read and written on the forwarder's executor (virtual threads on
- * JDK 21+): the forwarder's data path is built on blocking streams with backpressure (it asks the
- * upstream for the next chunk only once the client took the last one), which servlet non-blocking
- * I/O would have to emulate with buffering; no container thread is blocked either way, and no body
- * is held whole in memory. The container's async timeout is switched off for proxied requests: the
- * cluster's request timeout bounds them.
+ * <em>blocking</em> servlet streams, read and written on the forwarder's executor: the forwarder's
+ * data path is built on blocking streams with backpressure (it asks the upstream for the next
+ * chunk only once the client took the last one), which servlet non-blocking I/O would have to
+ * emulate with buffering; no container thread is blocked either way, and no body
+ * is held whole in memory. Those threads are the servlet's own, named {@code
+ * regional-router-servlet-<servlet name>-<n>}: virtual threads on JDK 21+, else a cached pool of
+ * daemon threads (idle ones end after 60 s); {@link #destroy()} ends them. The response is committed
+ * as soon as the upstream's headers arrive and every chunk is flushed as it comes, so streamed
+ * answers (server-sent events, long polls) reach the client without waiting for a buffer to fill.
+ * The container's async timeout is switched off for proxied requests: the cluster's request
+ * timeout bounds them.
+ *
+ * <p>An upstream that dies after its headers (connection closed before the declared length, or a
+ * chunked body without its last chunk) makes the servlet fail the request in a dispatch of its own;
+ * the container then closes the connection without ending the body properly, so the client sees
+ * the response is incomplete, never a truncated body that looks whole. For that, a body of unknown
+ * length goes to an HTTP/1.1 client chunked even when it asked {@code Connection: close} (a
+ * container would otherwise delimit it by the close). HTTP/1.0 has no chunks: to an HTTP/1.0
+ * client only a body with a {@code Content-Length} shows that it was cut off.
  */
 public final class RegionalProxyServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -47,6 +62,7 @@ public final class RegionalProxyServlet extends HttpServlet {
   private transient volatile RegionalRouter router;
   private transient volatile boolean ownsRouter;
   private transient volatile Forwarder forwarder;
+  private transient volatile ExecutorService executor;
 
   /**
    * A servlet that builds its router in {@link #init(ServletConfig)} from the init-param
@@ -84,7 +100,7 @@ public final class RegionalProxyServlet extends HttpServlet {
       }
       router = givenRouter;
       ownsRouter = false;
-      forwarder = Forwarder.builder(router).build();
+      forwarder = newForwarder(router);
       return;
     }
     if (path == null || path.isBlank()) {
@@ -94,8 +110,21 @@ public final class RegionalProxyServlet extends HttpServlet {
     }
     router = ConfigLoader.load(owner, path.strip());
     ownsRouter = true;
-    forwarder = Forwarder.builder(router).build();
+    forwarder = newForwarder(router);
   }
+
+  /**
+   * The forwarder runs its blocking stream reads and writes on an executor this servlet owns, so
+   * that {@link #destroy()} can end its threads (the forwarder's default pool is nobody's to shut
+   * down).
+   */
+  private Forwarder newForwarder(RegionalRouter r) {
+    executor = IoThreads.newExecutor(THREAD_PREFIX + getServletName() + "-");
+    return Forwarder.builder(r).executor(executor).build();
+  }
+
+  /** The name prefix of the threads that stream the bodies of proxied requests. */
+  static final String THREAD_PREFIX = "regional-router-servlet-";
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
@@ -151,16 +180,32 @@ public final class RegionalProxyServlet extends HttpServlet {
   }
 
   /**
-   * Releases what the servlet made: the router, if it was built from the init-param
-   * {@value #CONFIG_PARAM}. A router passed to the constructor is left open.
+   * Releases what the servlet made: the threads that stream bodies (requests still streaming are
+   * interrupted, and their clients see them cut off; the container normally lets in-flight requests
+   * end before it destroys a servlet), and the router, if it was built from the init-param
+   * {@value #CONFIG_PARAM}. A router passed to the constructor is left open. Waits at most
+   * {@value #DESTROY_WAIT_MILLIS} ms for the threads to end.
    */
   @Override
   public void destroy() {
     RegionalRouter r = router;
+    ExecutorService e = executor;
     router = null;
     forwarder = null;
+    executor = null;
+    if (e != null) {
+      e.shutdownNow();
+      try {
+        e.awaitTermination(DESTROY_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (r != null && ownsRouter) {
       r.close();
     }
   }
+
+  /** How long {@link #destroy()} waits for the streaming threads to end. */
+  static final long DESTROY_WAIT_MILLIS = 5_000;
 }
