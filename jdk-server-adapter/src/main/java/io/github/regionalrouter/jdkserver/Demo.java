@@ -64,11 +64,13 @@ final class Demo {
         + "    {\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east.getAddress().getPort() + "\"]},\n"
         + "    {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central.getAddress().getPort() + "\"]}\n"
         + "  ],\n"
-        + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}\n"
+        + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"},\n"
+        + "  \"server\": {\"engine\": \"http1\"}\n"
         + "}\n";
     RegionalProxyServer proxy = Main.startProxy(RouterConfig.parse(json, "demo config"));
     Running running = new Running(proxy, discovery, east, central);
-    out.println("regional-router demo: proxy on 127.0.0.1:" + proxyPort + ", admin on 127.0.0.1:" + adminPort);
+    out.println("regional-router demo: proxy on 127.0.0.1:" + proxyPort + " (engine " + proxy.engine()
+        + "), admin on 127.0.0.1:" + adminPort);
     out.println("Try (\"b\" is even: us_east1; \"a\" is odd: us_central1):");
     out.println("  curl -i -H 'Host: b.example.com' http://127.0.0.1:" + proxyPort + "/");
     out.println("  curl -i -H 'Host: a.example.com' http://127.0.0.1:" + proxyPort + "/");
