@@ -152,8 +152,9 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /** Called by the engine for each request; never throws, never blocks. */
-  void serve(InboundRequest request, RequestBody body, ResponseSink sink, boolean drain) {
+  void serve(InboundRequest received, RequestBody body, ResponseSink sink, boolean drain) {
     inFlight.incrementAndGet();
+    InboundRequest request = AbsoluteFormRequest.of(received);
     CompletionStage<ForwardResult> done;
     try {
       done = drain
