@@ -2,7 +2,6 @@ package io.github.regionalrouter.jdkserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.regionalrouter.config.RouterConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,13 +11,9 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import mockwebserver3.Dispatcher;
-import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,43 +32,25 @@ class StandaloneProxyHostileRequestTest {
   static final Duration HEADER_TIMEOUT = Duration.ofSeconds(1);
   static final Duration BODY_IDLE_TIMEOUT = Duration.ofSeconds(1);
 
-  final MockWebServer discovery = new MockWebServer();
-  final List<String> discoveryAsked = new CopyOnWriteArrayList<>();
+  StandaloneProxy fixture;
+  MockWebServer discovery;
+  List<String> discoveryAsked;
   RecordingUpstream upstream;
   RegionalProxyServer proxy;
 
   @BeforeEach
   void start() throws IOException {
-    discovery.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        discoveryAsked.add(request.getUrl().queryParameter("host"));
-        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
-            .body("{\"region\":\"us_east1\"}").build();
-      }
-    });
-    discovery.start(java.net.InetAddress.getLoopbackAddress(), 0);
-    upstream = new RecordingUpstream();
-    String json = "{\n"
-        + "  \"listen\": \"127.0.0.1:0\",\n"
-        + "  \"discovery\": {\"url\": \"http://127.0.0.1:" + discovery.getPort() + "/region?host={host}\","
-        + " \"regionPointer\": \"/region\", \"timeout\": \"2s\"},\n"
-        + "  \"clusters\": [{\"name\": \"us_east1\", \"endpoints\": [\"" + upstream.uri() + "\"]}],\n"
-        + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"},\n"
-        + "  \"server\": {\"headerTimeout\": \"" + HEADER_TIMEOUT.toMillis() + "ms\", \"bodyIdleTimeout\": \""
-        + BODY_IDLE_TIMEOUT.toMillis() + "ms\", \"drainTimeout\": \"5s\"}\n"
-        + "}\n";
-    proxy = Main.startProxy(RouterConfig.parse(json, "hostile.json"));
+    fixture = new StandaloneProxy("\"headerTimeout\": \"" + HEADER_TIMEOUT.toMillis() + "ms\", \"bodyIdleTimeout\": \""
+        + BODY_IDLE_TIMEOUT.toMillis() + "ms\", \"drainTimeout\": \"5s\"");
+    discovery = fixture.discovery;
+    discoveryAsked = fixture.discoveryAsked;
+    upstream = fixture.upstream;
+    proxy = fixture.proxy;
   }
 
   @AfterEach
   void stop() throws IOException {
-    if (proxy != null) {
-      proxy.close();
-      proxy.router().close();
-    }
-    upstream.close();
-    discovery.close();
+    fixture.close();
   }
 
   /**
