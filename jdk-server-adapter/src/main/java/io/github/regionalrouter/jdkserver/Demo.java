@@ -59,7 +59,10 @@ final class Demo {
         + "  \"listen\": \"127.0.0.1:" + proxyPort + "\",\n"
         + "  \"admin\": \"127.0.0.1:" + adminPort + "\",\n"
         + "  \"discovery\": {\"url\": \"http://127.0.0.1:" + discovery.getAddress().getPort()
-        + "/anything?host={host}\", \"regionPointer\": \"/region\", \"timeout\": \"1s\"},\n"
+        + "/anything?host={host}\", \"regionPointer\": \"/region\", \"timeout\": \"5s\"},\n"
+        // generous: a cold JVM's first discovery call (class loading, the client's first
+        // connection) took over 1 s on a busy machine and the demo answered 503
+        + "  \"resolveTimeout\": \"5s\",\n"
         + "  \"clusters\": [\n"
         + "    {\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east.getAddress().getPort() + "\"]},\n"
         + "    {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central.getAddress().getPort() + "\"]}\n"
