@@ -397,9 +397,12 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The executor of request handling and response writing. Unless set: virtual threads when the
-     * JVM has them (21+), else a pool of {@link #maxThreads} daemon threads. An executor given here
-     * is not shut down by {@link #close()}.
+     * The executor of request handling and response writing (the forwarder's, the JDK server's, the
+     * admin listener's) and, with the http1 engine, of connection tasks too: a connection holds a
+     * task while it reads a request head or waits kept alive, so on a bounded pool these compete
+     * with forwarding. Unless set: virtual threads when the JVM has them (21+), else a pool of
+     * {@link #maxThreads} daemon threads, and the http1 engine gets a pool of its own. An executor
+     * given here is not shut down by {@link #close()}.
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
