@@ -23,7 +23,7 @@ final class RequestHead {
    */
   static ByteBuffer encode(String method, String target, String host, List<String[]> headers) {
     boolean cl = wantsLength(method);
-    int len = method.length() + target.length() + VERSION.length + HOST.length + host.length() + 2
+    int len = method.length() + 1 + target.length() + VERSION.length + HOST.length + host.length() + 2
         + (cl ? CL0.length : 0) + 2;
     for (int i = 0, n = headers.size(); i < n; i++) {
       String[] h = headers.get(i);
