@@ -13,19 +13,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A raw loopback upstream: each accepted connection runs the script on its own thread. */
-final class ScriptedUpstream implements AutoCloseable {
-  interface Script {
+public final class ScriptedUpstream implements AutoCloseable {
+  public interface Script {
     void run(Socket s, InputStream in) throws Exception;
   }
 
-  final ServerSocket server;
-  final AtomicInteger accepted = new AtomicInteger();
-  final LinkedBlockingQueue<String> heads = new LinkedBlockingQueue<>();
-  final LinkedBlockingQueue<Socket> closed = new LinkedBlockingQueue<>();
+  public final ServerSocket server;
+  public final AtomicInteger accepted = new AtomicInteger();
+  public final LinkedBlockingQueue<String> heads = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<Socket> closed = new LinkedBlockingQueue<>();
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
 
-  ScriptedUpstream(Script script) throws IOException {
+  public ScriptedUpstream(Script script) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = new Thread(() -> {
       while (!server.isClosed()) {
@@ -55,7 +55,7 @@ final class ScriptedUpstream implements AutoCloseable {
   }
 
   /** Answers every request on a connection with {@code response} (kept alive). */
-  static ScriptedUpstream answering(String response) throws IOException {
+  public static ScriptedUpstream answering(String response) throws IOException {
     ScriptedUpstream[] self = new ScriptedUpstream[1];
     self[0] = new ScriptedUpstream((s, in) -> {
       String head;
@@ -68,12 +68,12 @@ final class ScriptedUpstream implements AutoCloseable {
     return self[0];
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
   /** Reads one request head (through the blank line); null at EOF. */
-  static String readHead(InputStream in) throws IOException {
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     int state = 0;
     for (int c; (c = in.read()) >= 0; ) {
