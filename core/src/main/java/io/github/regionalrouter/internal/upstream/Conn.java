@@ -87,6 +87,26 @@ final class Conn {
     eof = false;
   }
 
+  /**
+   * Whether a pooled connection is fit for another request: the upstream neither closed it nor
+   * sent anything unasked (a late {@code 408}, say, which would pass for the next answer). One
+   * non-blocking read; called by whoever took the connection from the pool.
+   */
+  boolean stillIdle() {
+    try {
+      in.clear();
+      int n;
+      try {
+        n = ch.read(in);
+      } finally {
+        in.flip();
+      }
+      return n == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   void setInterest(int ops) {
     if (ops != interest && !closed) {
       key.interestOps(ops);

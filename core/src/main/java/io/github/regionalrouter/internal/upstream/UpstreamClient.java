@@ -132,6 +132,10 @@ public final class UpstreamClient implements AutoCloseable {
     Pool pool = pool(endpoint);
     Conn c;
     while ((c = pool.poll()) != null) {
+      if (!c.stillIdle()) {
+        c.close();
+        continue;
+      }
       c.begin(x);
       x.reused = true;
       try {

@@ -235,32 +235,68 @@ class UpstreamClientTest {
     assertThat(client.idleConnections(endpoint())).isZero();
   }
 
-  /** Serves one request per connection, then closes it without saying so. */
-  private static ScriptedUpstream oneShot() throws IOException {
+  /**
+   * Serves one request per connection; closes the connection without answering when the next
+   * request arrives (the race of an upstream's keep-alive timeout with a reuse).
+   */
+  private static ScriptedUpstream closesOnTheSecondRequest() throws IOException {
     return new ScriptedUpstream((s, in) -> {
       ScriptedUpstream.readHead(in);
       s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+      ScriptedUpstream.readHead(in);
     });
   }
 
   @Test
-  void aStalePooledConnectionIsRetriedOnceForGet() throws Exception {
-    upstream = oneShot();
+  void aPooledConnectionClosedAsTheRequestArrivesIsRetriedOnceForGet() throws Exception {
+    upstream = closesOnTheSecondRequest();
     get().await();
-    assertThat(upstream.closed.poll(5, TimeUnit.SECONDS)).isNotNull(); // the upstream closed it
     assertThat(client.idleConnections(endpoint())).isEqualTo(1);
     assertThat(get().await().body()).isEqualTo("ok");
     assertThat(upstream.accepted.get()).isEqualTo(2);
   }
 
   @Test
-  void aStalePooledConnectionIsNotRetriedForPost() throws Exception {
-    upstream = oneShot();
+  void aPooledConnectionClosedAsTheRequestArrivesIsNotRetriedForPost() throws Exception {
+    upstream = closesOnTheSecondRequest();
     get().await();
-    assertThat(upstream.closed.poll(5, TimeUnit.SECONDS)).isNotNull();
     Throwable t = send("POST", LONG).failure();
     assertThat(t).isExactlyInstanceOf(IOException.class).hasMessageContaining("reused connection");
     assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aPooledConnectionTheUpstreamClosedIsNotUsedAgain() throws Exception {
+    upstream = new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+    });
+    get().await();
+    assertThat(upstream.closed.poll(5, TimeUnit.SECONDS)).isNotNull(); // the upstream closed it
+    assertThat(send("POST", LONG).await().body()).isEqualTo("ok");
+    assertThat(upstream.accepted.get()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnaskedAnswerOnAPooledConnectionIsNotTakenForTheNextResponse() throws Exception {
+    CountDownLatch lateSent = new CountDownLatch(1);
+    upstream = new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      lateSent.countDown();
+      ScriptedUpstream.readHead(in);
+    });
+    Result first = get();
+    first.await();
+    assertThat(lateSent.await(5, TimeUnit.SECONDS)).isTrue();
+    // the late answer may arrive with the first response (then the connection is not pooled) or
+    // after it (then the reuse check finds it): either way the next request gets a new connection
+    Result second = get().await();
+    assertThat(second.info.get().statusCode()).isEqualTo(200);
+    assertThat(second.body()).isEqualTo("ok");
+    assertThat(upstream.accepted.get()).isEqualTo(2);
   }
 
   @Test
