@@ -42,7 +42,7 @@ final class ConfigParser {
   };
   private static final String[] SERVER = {
     "maxHeaderBytes", "maxHeaders", "headerTimeout", "bodyIdleTimeout", "drainTimeout",
-    "maxRequestTime"
+    "maxRequestTime", "engine"
   };
   private static final String ADDRESS = "host:port or [IPv6]:port with port 0-65535";
   private static final String REGION = "a region name: 1-64 of A-Z a-z 0-9 _ . -";
@@ -456,10 +456,18 @@ final class ConfigParser {
         : r.integer(n, o.path("maxHeaderBytes"), 1, Integer.MAX_VALUE);
     int maxHeaders = (n = o.get("maxHeaders")) == null ? d.maxHeaders()
         : r.integer(n, o.path("maxHeaders"), 1, Integer.MAX_VALUE);
+    String engine = d.engine();
+    if ((n = o.get("engine")) != null) {
+      String expected = "\"http1\" (the strict engine, default) or \"jdk\" (com.sun.net.httpserver)";
+      if (n.kind != Kind.STRING || !ServerLimits.ENGINES.contains(n.text)) {
+        throw r.expected(n, o.path("engine"), expected);
+      }
+      engine = n.text;
+    }
     server = new ServerLimits(maxHeaderBytes, maxHeaders,
         duration(o, "headerTimeout", d.headerTimeout()),
         duration(o, "bodyIdleTimeout", d.bodyIdleTimeout()),
         duration(o, "drainTimeout", d.drainTimeout()),
-        duration(o, "maxRequestTime", null));
+        duration(o, "maxRequestTime", null), engine);
   }
 }

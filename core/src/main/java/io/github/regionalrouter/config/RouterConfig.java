@@ -248,6 +248,7 @@ public final class RouterConfig {
     s.put("bodyIdleTimeout", Durations.format(server.bodyIdleTimeout()));
     s.put("drainTimeout", Durations.format(server.drainTimeout()));
     server.maxRequestTime().ifPresent(v -> s.put("maxRequestTime", Durations.format(v)));
+    s.put("engine", server.engine());
     m.put("server", s);
     @SuppressWarnings("unchecked")
     Map<String, Object> redacted = (Map<String, Object>) redact(m);

@@ -1,6 +1,7 @@
 package io.github.regionalrouter.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,13 +10,17 @@ import java.util.Optional;
  *
  * <pre>{@code
  * "server": {"maxHeaderBytes": 65536, "maxHeaders": 100, "headerTimeout": "30s",
- *            "bodyIdleTimeout": "30s", "drainTimeout": "10s", "maxRequestTime": "5m"}
+ *            "bodyIdleTimeout": "30s", "drainTimeout": "10s", "maxRequestTime": "5m",
+ *            "engine": "http1"}
  * }</pre>
  */
 public final class ServerLimits {
+  /** The values {@code engine} may take. */
+  static final List<String> ENGINES = List.of("http1", "jdk");
+
   private static final ServerLimits DEFAULTS =
       new ServerLimits(65536, 100, Duration.ofSeconds(30), Duration.ofSeconds(30),
-          Duration.ofSeconds(10), null);
+          Duration.ofSeconds(10), null, "http1");
 
   private final int maxHeaderBytes;
   private final int maxHeaders;
@@ -23,15 +28,17 @@ public final class ServerLimits {
   private final Duration bodyIdleTimeout;
   private final Duration drainTimeout;
   private final Duration maxRequestTime;
+  private final String engine;
 
   ServerLimits(int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
-      Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime) {
+      Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime, String engine) {
     this.maxHeaderBytes = maxHeaderBytes;
     this.maxHeaders = maxHeaders;
     this.headerTimeout = headerTimeout;
     this.bodyIdleTimeout = bodyIdleTimeout;
     this.drainTimeout = drainTimeout;
     this.maxRequestTime = maxRequestTime;
+    this.engine = engine;
   }
 
   /** The limits of a file without {@code "server"}: every default. */
@@ -69,10 +76,18 @@ public final class ServerLimits {
     return Optional.ofNullable(maxRequestTime);
   }
 
+  /**
+   * {@code engine}: the standalone proxy's HTTP server, {@code "http1"} (the strict engine) or
+   * {@code "jdk"} ({@code com.sun.net.httpserver}); {@code "http1"} unless set.
+   */
+  public String engine() {
+    return engine;
+  }
+
   @Override
   public String toString() {
     return "ServerLimits[maxHeaderBytes=" + maxHeaderBytes + ", maxHeaders=" + maxHeaders
         + ", headerTimeout=" + headerTimeout + ", bodyIdleTimeout=" + bodyIdleTimeout
-        + ", drainTimeout=" + drainTimeout + ", maxRequestTime=" + maxRequestTime + "]";
+        + ", drainTimeout=" + drainTimeout + ", maxRequestTime=" + maxRequestTime + ", engine=" + engine + "]";
   }
 }

@@ -113,6 +113,17 @@ class RouterConfigErrorsTest {
   }
 
   @Test
+  void unknownServerEngineNamesBothEngines() {
+    assertFails("""
+        {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},
+         "server": {"engine": "netty"},
+         "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
+        """,
+        "config.json:2:23: server.engine: \"netty\" (expected: \"http1\" (the strict engine, default)"
+            + " or \"jdk\" (com.sun.net.httpserver))");
+  }
+
+  @Test
   void malformedJsonGivesJacksonsPositionAndThePathSoFar() {
     ConfigException e = failure("""
         {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},

@@ -91,6 +91,7 @@ class RouterConfigTest {
     assertThat(s.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(s.maxRequestTime()).contains(Duration.ofMinutes(5));
+    assertThat(s.engine()).isEqualTo("jdk");
   }
 
   @Test
@@ -117,6 +118,7 @@ class RouterConfigTest {
     assertThat(s.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.maxRequestTime()).isEmpty();
+    assertThat(s.engine()).isEqualTo("http1");
   }
 
   @Test

@@ -59,16 +59,21 @@ final class Demo {
         + "  \"listen\": \"127.0.0.1:" + proxyPort + "\",\n"
         + "  \"admin\": \"127.0.0.1:" + adminPort + "\",\n"
         + "  \"discovery\": {\"url\": \"http://127.0.0.1:" + discovery.getAddress().getPort()
-        + "/anything?host={host}\", \"regionPointer\": \"/region\", \"timeout\": \"1s\"},\n"
+        + "/anything?host={host}\", \"regionPointer\": \"/region\", \"timeout\": \"5s\"},\n"
+        // generous: a cold JVM's first discovery call (class loading, the client's first
+        // connection) took over 1 s on a busy machine and the demo answered 503
+        + "  \"resolveTimeout\": \"5s\",\n"
         + "  \"clusters\": [\n"
         + "    {\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east.getAddress().getPort() + "\"]},\n"
         + "    {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central.getAddress().getPort() + "\"]}\n"
         + "  ],\n"
-        + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}\n"
+        + "  \"responseHeaders\": {\"Processed-By\": \"Regional Router\"},\n"
+        + "  \"server\": {\"engine\": \"http1\"}\n"
         + "}\n";
     RegionalProxyServer proxy = Main.startProxy(RouterConfig.parse(json, "demo config"));
     Running running = new Running(proxy, discovery, east, central);
-    out.println("regional-router demo: proxy on 127.0.0.1:" + proxyPort + ", admin on 127.0.0.1:" + adminPort);
+    out.println("regional-router demo: proxy on 127.0.0.1:" + proxyPort + " (engine " + proxy.engine()
+        + "), admin on 127.0.0.1:" + adminPort);
     out.println("Try (\"b\" is even: us_east1; \"a\" is odd: us_central1):");
     out.println("  curl -i -H 'Host: b.example.com' http://127.0.0.1:" + proxyPort + "/");
     out.println("  curl -i -H 'Host: a.example.com' http://127.0.0.1:" + proxyPort + "/");

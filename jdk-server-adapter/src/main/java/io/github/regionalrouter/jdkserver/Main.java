@@ -115,8 +115,12 @@ public final class Main {
         .bind(config.listen().orElse(new InetSocketAddress(8000)))
         .router(router)
         .preserveHost(config.preserveHost())
+        .engine(engine(limits))
         .maxRequestHeaders(limits.maxHeaders())
         .maxRequestHeaderBytes(limits.maxHeaderBytes())
+        .headerTimeout(limits.headerTimeout())
+        // the JDK server has one time limit for the whole request; the http1 engine bounds the
+        // head by headerTimeout and the body by bodyIdleTimeout, and has no whole-request limit
         .requestTimeLimit(limits.maxRequestTime().orElse(limits.headerTimeout()))
         .drainTimeout(limits.drainTimeout())
         .bodyIdleTimeout(limits.bodyIdleTimeout())
@@ -128,6 +132,11 @@ public final class Main {
       router.close();
       throw e;
     }
+  }
+
+  /** {@code server.engine}: "http1" (default) or "jdk"; the config parser allows no other value. */
+  static RegionalProxyServer.Engine engine(ServerLimits limits) {
+    return limits.engine().equals("jdk") ? RegionalProxyServer.Engine.JDK_HTTPSERVER : RegionalProxyServer.Engine.HTTP1;
   }
 
   private static void runProxy(RouterConfig config) throws InterruptedException {

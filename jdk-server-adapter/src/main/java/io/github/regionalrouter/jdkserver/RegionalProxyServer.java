@@ -1,13 +1,13 @@
 package io.github.regionalrouter.jdkserver;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.github.regionalrouter.FailureReason;
+import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.forward.ForwardResult;
 import io.github.regionalrouter.forward.Forwarder;
 import io.github.regionalrouter.forward.RequestBody;
+import io.github.regionalrouter.forward.ResponseSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -26,8 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A reverse proxy on the JDK's {@code com.sun.net.httpserver}: every request is routed by a
- * {@link RegionalRouter} and forwarded by a {@link Forwarder}.
+ * A reverse proxy: every request is routed by a {@link RegionalRouter} and forwarded by a
+ * {@link Forwarder}. It runs on one of two HTTP servers ({@link Engine}): the strict
+ * {@linkplain Engine#HTTP1 http1} engine of this module by default, or the JDK's
+ * {@code com.sun.net.httpserver}.
  *
  * <pre>{@code
  * try (RegionalProxyServer server = RegionalProxyServer.listen(8000).router(router).start()) {
@@ -35,11 +37,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>No thread blocks on discovery or on the upstream: the server's handler thread parses the
- * request, starts routing and returns; the answer is written from the forwarder's executor when
- * it arrives. {@link #close()} drains: new requests are answered 503 {@code draining} with
- * {@code Connection: close}, in-flight ones may finish until the drain timeout, then the listener
- * and every connection close.
+ * <p>No thread blocks on discovery or on the upstream: the server's thread parses the request,
+ * starts routing and returns; the answer is written from the forwarder's executor when it arrives.
+ * {@link #close()} drains: the listener stops accepting (http1) or new requests are answered 503
+ * {@code draining} (JDK server), a request already being read is answered 503 {@code draining}
+ * with {@code Connection: close}, in-flight ones may finish until the drain timeout, idle
+ * keep-alive connections are closed, then every connection closes.
  *
  * <p>JDK 17 performance note. Each {@code HttpClient.sendAsync} completion is handed by
  * java.net.http to {@code CompletableFuture}'s default executor
@@ -49,11 +52,10 @@ import org.slf4j.LoggerFactory;
  * platform thread for every completion — one thread per proxied request (measured: ~4,000 threads
  * started for ~4,600 requests), and callbacks that complete the exchange run on those fresh
  * threads. JDK 21+ uses {@code ForkJoinPool.asyncCommonPool()}, which keeps at least 2 pooled
- * threads, hence the 1.2k vs 9.6k req/s of the first prototype. The wakeup of the server's
- * dispatcher is not the cause: {@code ServerImpl.addEvent} wakes the selector on JDK 17 too. The
- * fix: (1) the forwarder does no work in the {@code sendAsync} future's callbacks — status,
- * headers and body go from the {@code BodyHandler}/{@code BodySubscriber} (the client's own
- * executor) to the forwarder's executor; (2) the standalone {@code Main} sets
+ * threads, hence the 1.2k vs 9.6k req/s of the first prototype. The fix: (1) the forwarder does no
+ * work in the {@code sendAsync} future's callbacks — status, headers and body go from the
+ * {@code BodyHandler}/{@code BodySubscriber} (the client's own executor) to the forwarder's
+ * executor; (2) the standalone {@code Main} sets
  * {@code java.util.concurrent.ForkJoinPool.common.parallelism=2} before anything touches
  * {@code CompletableFuture}, so the hand-off reuses pooled threads; an embedding application on
  * JDK 17 with 1-2 CPUs should do the same (this server logs a warning at start when it is not).
@@ -61,9 +63,33 @@ import org.slf4j.LoggerFactory;
 public final class RegionalProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionalProxyServer.class);
 
+  /**
+   * The HTTP server a {@link RegionalProxyServer} runs on.
+   *
+   * <p>{@link #HTTP1} (the default) parses every request head byte for byte and answers whatever a
+   * lax parser could let through to be read differently upstream with a stated 4xx and a closed
+   * connection (bare CR or LF, folded lines, a missing or repeated {@code Host}, conflicting
+   * framing, …); its limits are per server; header names keep their case both ways; it is
+   * several times faster (hello world on loopback: ~44k req/s against 9-14k). New connections are
+   * refused while draining.
+   *
+   * <p>{@link #JDK_HTTPSERVER} is {@code com.sun.net.httpserver}: a JDK module rather than code of
+   * this project, but lax (it accepts bare CR as a line end, folded lines, a missing or repeated
+   * {@code Host}) so the proxy may forward what the client meant differently; its limits are
+   * JVM-wide system properties that only the JVM's first {@code HttpServer} reads; response header
+   * names are normalized ({@code Processed-by}); it answers new requests 503 while draining.
+   */
+  public enum Engine {
+    /** The strict HTTP/1.1 engine of this module ({@code io.github.regionalrouter.jdkserver.http1}). */
+    HTTP1,
+    /** The JDK's {@code com.sun.net.httpserver}. */
+    JDK_HTTPSERVER
+  }
+
   private final RegionalRouter router;
   private final Forwarder forwarder;
-  private final HttpServer server;
+  private final Engine engineKind;
+  private final ServerEngine engine;
   private final ExecutorService executor;
   private final boolean ownExecutor;
   private final Duration drainTimeout;
@@ -76,9 +102,9 @@ public final class RegionalProxyServer implements AutoCloseable {
   private volatile boolean closed;
 
   private RegionalProxyServer(Builder b) throws IOException {
-    applyServerProperties(b);
     this.router = b.router;
     this.drainTimeout = b.drainTimeout;
+    this.engineKind = b.engine;
     ExecutorService ex = b.executor;
     this.ownExecutor = ex == null;
     if (ex == null) {
@@ -95,13 +121,24 @@ public final class RegionalProxyServer implements AutoCloseable {
       throw new IllegalStateException("forwarder (expected: one built for this server's router)");
     }
     this.accessLog = b.accessLog ? new AccessLog() : null;
-    this.server = HttpServer.create(b.address, b.backlog);
-    server.setExecutor(ex);
-    server.createContext("/", this::handle);
     this.admin = b.adminAddress == null ? null
         : new AdminServer(b.adminAddress, this, b.configSupplier, ex);
     this.mbean = b.jmx ? new StatsMBean(this) : null;
     warnIfSlowHandOff();
+    // last: the engine serves requests as soon as it exists
+    try {
+      this.engine = b.engine == Engine.HTTP1
+          ? new Http1Engine(this, b, b.executor)
+          : new JdkServerEngine(this, b, ex);
+    } catch (IOException | RuntimeException e) {
+      if (admin != null) {
+        admin.stop();
+      }
+      if (ownExecutor) {
+        ex.shutdown();
+      }
+      throw e;
+    }
   }
 
   /** Starts building a server on {@code port} of every local address. */
@@ -114,24 +151,18 @@ public final class RegionalProxyServer implements AutoCloseable {
     return new Builder();
   }
 
-  private void handle(HttpExchange ex) {
+  /** Called by the engine for each request; never throws, never blocks. */
+  void serve(InboundRequest received, RequestBody body, ResponseSink sink, boolean drain) {
     inFlight.incrementAndGet();
-    ExchangeRequest request = new ExchangeRequest(ex);
-    boolean drain = draining;
-    ExchangeSink sink = new ExchangeSink(ex, request.isHead(), drain);
+    InboundRequest request = AbsoluteFormRequest.of(received);
     CompletionStage<ForwardResult> done;
     try {
-      if (drain) {
-        done = forwarder.reject(request,
-            new RoutingException(FailureReason.DRAINING, "proxy is shutting down"), sink);
-      } else {
-        long length = request.contentLength();
-        RequestBody body = length == 0 ? RequestBody.empty() : RequestBody.of(ex.getRequestBody(), length);
-        done = forwarder.handle(request, body, sink);
-      }
+      done = drain
+          ? forwarder.reject(request, new RoutingException(FailureReason.DRAINING, "proxy is shutting down"), sink)
+          : forwarder.handle(request, body, sink);
     } catch (RuntimeException e) {
       log.error("request failed unexpectedly", e);
-      ExchangeAbort.abort(ex);
+      sink.abort(e);
       ended();
       return;
     }
@@ -151,23 +182,27 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
   }
 
-  /** Starts serving; returns this server. */
+  /** Starts the admin listener and the MBean; returns this server. */
   private RegionalProxyServer startServing() {
-    server.start();
     if (admin != null) {
       admin.start();
     }
     if (mbean != null) {
       mbean.register();
     }
-    log.info("regional-router listening on {}{}", address(),
+    log.info("regional-router listening on {} ({}){}", address(), engineKind,
         admin == null ? "" : ", admin on " + admin.address());
     return this;
   }
 
   /** The address the proxy listens on (with the real port when 0 was asked). */
   public InetSocketAddress address() {
-    return server.getAddress();
+    return engine.address();
+  }
+
+  /** The HTTP server this proxy runs on. */
+  public Engine engine() {
+    return engineKind;
   }
 
   /** The admin listener's address, if there is one. */
@@ -196,31 +231,25 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /**
-   * Drains and stops: new requests are answered 503 {@code draining} (with
-   * {@code Connection: close}), requests in flight may finish until the drain timeout, then the
-   * listener and every connection are closed, the admin listener too. Does not close the router.
+   * Drains and stops, blocking until done: no new connections (http1) or new requests answered 503
+   * {@code draining} (JDK server); a request being read when this began is answered 503
+   * {@code draining} with {@code Connection: close}; idle keep-alive connections are closed;
+   * requests in flight may finish until the drain timeout; then every connection is closed, and
+   * the admin listener too. Does not close the router. A second call returns at once.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
     draining = true;
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    synchronized (drainLock) {
-      long left;
-      while (inFlight.get() > 0 && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    // stop(0): JDK 17 would otherwise wait the whole delay when nothing is in flight
-    server.stop(0);
+    engine.stop(deadline);
+    // the engine has closed every connection; calls cut off at the deadline end as soon as they see it
+    awaitInFlight(Math.max(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200)));
     if (admin != null) {
       admin.stop();
     }
@@ -233,20 +262,18 @@ public final class RegionalProxyServer implements AutoCloseable {
     log.info("regional-router stopped ({} requests cut off by the drain timeout)", inFlight.get());
   }
 
-  private static void applyServerProperties(Builder b) {
-    // Read once by sun.net.httpserver.ServerConfig, when the JVM's first HttpServer is created:
-    // effective only if set before that. Without nodelay, JDK 17 waits ~40 ms per response (Nagle
-    // against delayed ACK: headers and body go in separate writes).
-    setIfAbsent("sun.net.httpserver.nodelay", "true");
-    setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(Math.max(1, b.requestTimeLimit.toSeconds())));
-    setIfAbsent("sun.net.httpserver.idleInterval", Long.toString(Math.max(1, b.idleTimeout.toSeconds())));
-    setIfAbsent("sun.net.httpserver.maxReqHeaders", Integer.toString(b.maxRequestHeaders));
-    setIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(b.maxRequestHeaderBytes));
-  }
-
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
+  /** Waits until no request is in flight or {@code deadlineNanos} passes. */
+  void awaitInFlight(long deadlineNanos) {
+    synchronized (drainLock) {
+      long left;
+      while (inFlight.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
     }
   }
 
@@ -262,32 +289,45 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link RegionalProxyServer}. Not thread-safe. The header and time limits are JVM-wide
-   * settings of the JDK server: they take effect only for the JVM's first {@code HttpServer}, and
-   * a system property set on the command line wins.
+   * Builds a {@link RegionalProxyServer}. Not thread-safe. With the {@link Engine#HTTP1} engine
+   * (the default) every limit is this server's own. With {@link Engine#JDK_HTTPSERVER} the header
+   * and time limits are JVM-wide settings of the JDK server: they take effect only for the JVM's
+   * first {@code HttpServer}, and a system property set on the command line wins.
    */
   public static final class Builder {
-    private InetSocketAddress address = new InetSocketAddress(8000);
-    private RegionalRouter router;
-    private Forwarder forwarder;
-    private boolean preserveHost;
-    private boolean retries = true;
-    private long maxRequestBodyBytes = Long.MAX_VALUE;
-    private Duration bodyIdleTimeout = Duration.ofSeconds(30);
-    private ExecutorService executor;
-    private int maxThreads = 256;
-    private int backlog = 1024;
-    private Duration drainTimeout = Duration.ofSeconds(10);
-    private Duration requestTimeLimit = Duration.ofSeconds(30);
-    private Duration idleTimeout = Duration.ofSeconds(30);
-    private int maxRequestHeaders = 200;
-    private int maxRequestHeaderBytes = 64 * 1024;
-    private boolean accessLog = true;
-    private boolean jmx = true;
-    private InetSocketAddress adminAddress;
-    private Supplier<Map<String, Object>> configSupplier = Map::of;
+    Engine engine = Engine.HTTP1;
+    InetSocketAddress address = new InetSocketAddress(8000);
+    RegionalRouter router;
+    Forwarder forwarder;
+    boolean preserveHost;
+    boolean retries = true;
+    long maxRequestBodyBytes = Long.MAX_VALUE;
+    Duration bodyIdleTimeout = Duration.ofSeconds(30);
+    ExecutorService executor;
+    int maxThreads = 256;
+    int backlog = 1024;
+    Duration drainTimeout = Duration.ofSeconds(10);
+    Duration requestTimeLimit = Duration.ofSeconds(30);
+    Duration headerTimeout = Duration.ofSeconds(30);
+    int maxRequestLineBytes = 8192;
+    Duration idleTimeout = Duration.ofSeconds(30);
+    int maxRequestHeaders = 200;
+    int maxRequestHeaderBytes = 64 * 1024;
+    boolean accessLog = true;
+    boolean jmx = true;
+    InetSocketAddress adminAddress;
+    Supplier<Map<String, Object>> configSupplier = Map::of;
 
     private Builder() {}
+
+    /**
+     * The HTTP server to run on; {@link Engine#HTTP1} unless set. See {@link Engine} for the
+     * trade-off.
+     */
+    public Builder engine(Engine engine) {
+      this.engine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
 
     /** The port, on every local address; 8000 unless set; 0 picks a free port. */
     public Builder port(int port) {
@@ -336,7 +376,12 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** See {@link Forwarder.Builder#bodyIdleTimeout}; 30 seconds unless set. */
+    /**
+     * The longest pause inside a body, either way: the upstream's response body (see
+     * {@link Forwarder.Builder#bodyIdleTimeout}) and, with the http1 engine, the client's request
+     * body (then the client connection is closed and the upstream request aborted); 30 seconds
+     * unless set.
+     */
     public Builder bodyIdleTimeout(Duration timeout) {
       this.bodyIdleTimeout = positive("bodyIdleTimeout", timeout);
       return this;
@@ -352,16 +397,23 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The executor of request handling and response writing. Unless set: virtual threads when the
-     * JVM has them (21+), else a pool of {@link #maxThreads} daemon threads. An executor given here
-     * is not shut down by {@link #close()}.
+     * The executor of request handling and response writing (the forwarder's, the JDK server's, the
+     * admin listener's) and, with the http1 engine, of connection tasks too: a connection holds a
+     * task while it reads a request head or waits kept alive, so on a bounded pool these compete
+     * with forwarding. Unless set: virtual threads when the JVM has them (21+), else a pool of
+     * {@link #maxThreads} daemon threads, and the http1 engine gets a pool of its own. An executor
+     * given here is not shut down by {@link #close()}.
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** The size of the default thread pool on JVMs without virtual threads; 256 unless set. */
+    /**
+     * The size of the default thread pool on JVMs without virtual threads (17-20); 256 unless set.
+     * The http1 engine then also gets its own pool of {@code 2 * maxThreads} threads for connections
+     * reading a request head or kept alive; a connection beyond those is answered 503.
+     */
     public Builder maxThreads(int max) {
       if (max < 2) {
         throw new IllegalArgumentException("maxThreads: " + max + " (expected: >= 2)");
@@ -386,12 +438,33 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * How long a client may take to send a whole request, headers and body (a client trickling its
-     * headers is dropped after it); 30 seconds unless set, whole seconds. Raise it for slow large
-     * uploads. ({@code sun.net.httpserver.maxReqTime})
+     * JDK server engine only: how long a client may take to send a whole request, headers and body
+     * (a client trickling its headers is dropped after it); 30 seconds unless set, whole seconds.
+     * Raise it for slow large uploads. ({@code sun.net.httpserver.maxReqTime}) The http1 engine
+     * bounds a request with {@link #headerTimeout} and {@link #bodyIdleTimeout} instead.
      */
     public Builder requestTimeLimit(Duration limit) {
       this.requestTimeLimit = positive("requestTimeLimit", limit);
+      return this;
+    }
+
+    /**
+     * Http1 engine only: how long a client may take to send a request's line and headers, from the
+     * connection's accept (first request) or the request's first byte; then the connection is
+     * closed without an answer. 30 seconds unless set. (The JDK server uses
+     * {@link #requestTimeLimit}.)
+     */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = positive("headerTimeout", timeout);
+      return this;
+    }
+
+    /** Http1 engine only: the longest request line; longer is answered 414. 8192 bytes unless set. */
+    public Builder maxRequestLineBytes(int max) {
+      if (max < 64) {
+        throw new IllegalArgumentException("maxRequestLineBytes: " + max + " (expected: >= 64)");
+      }
+      this.maxRequestLineBytes = max;
       return this;
     }
 
@@ -401,7 +474,10 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** The most request headers; 200 unless set. ({@code sun.net.httpserver.maxReqHeaders}) */
+    /**
+     * The most request headers; more are answered 431 (http1) or 400 (JDK server). 200 unless set.
+     * ({@code sun.net.httpserver.maxReqHeaders})
+     */
     public Builder maxRequestHeaders(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxRequestHeaders: " + max + " (expected: >= 1)");
@@ -411,8 +487,10 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The most bytes of request line and headers; 64 KiB unless set. Honoured by JDK builds that
-     * have {@code sun.net.httpserver.maxReqHeaderSize} (17.0.17+, 21.0.9+, 25).
+     * The most bytes of headers; more are answered 431. 64 KiB unless set. The http1 engine counts
+     * the header section (the request line has {@link #maxRequestLineBytes}); the JDK server counts
+     * request line and headers, in builds that have {@code sun.net.httpserver.maxReqHeaderSize}
+     * (17.0.17+, 21.0.9+, 25).
      */
     public Builder maxRequestHeaderBytes(int max) {
       if (max < 1024) {

@@ -71,6 +71,30 @@ class MainTest {
   }
 
   @Test
+  void a_config_runs_on_the_http1_engine_by_default_with_its_server_limits() throws Exception {
+    try (StandaloneProxy p = new StandaloneProxy("\"maxHeaders\": 5, \"maxHeaderBytes\": 2048")) {
+      assertThat(p.proxy.engine()).isEqualTo(RegionalProxyServer.Engine.HTTP1);
+
+      RawHttp.Response five = RawHttp.send(p.port(), "GET / HTTP/1.1", "Host: a.example", "A: 1", "B: 1", "C: 1", "D: 1");
+      RawHttp.Response six = RawHttp.send(p.port(), "GET / HTTP/1.1", "Host: a.example", "A: 1", "B: 1", "C: 1", "D: 1",
+          "E: 1");
+      RawHttp.Response big = RawHttp.send(p.port(), "GET / HTTP/1.1", "Host: a.example", "A: " + "a".repeat(2100));
+
+      assertThat(five.status).isEqualTo(200);
+      assertThat(six.status).isEqualTo(431);
+      assertThat(big.status).isEqualTo(431);
+    }
+  }
+
+  @Test
+  void server_engine_jdk_in_the_config_runs_on_the_jdk_server() throws Exception {
+    try (StandaloneProxy p = new StandaloneProxy("\"engine\": \"jdk\"")) {
+      assertThat(p.proxy.engine()).isEqualTo(RegionalProxyServer.Engine.JDK_HTTPSERVER);
+      assertThat(RawHttp.send(p.port(), "GET / HTTP/1.1", "Host: a.example").status).isEqualTo(200);
+    }
+  }
+
+  @Test
   void demo_routes_both_curl_commands_to_their_regions() throws Exception {
     try (Demo.Running demo = Demo.start(new PrintStream(out, true, StandardCharsets.UTF_8))) {
       Matcher m = Pattern.compile("proxy on 127\\.0\\.0\\.1:(\\d+)").matcher(out());

@@ -21,6 +21,8 @@ final class RawHttp {
   static final class Response {
     int status;
     final Map<String, List<String>> headers = new LinkedHashMap<>();
+    /** The header names as they came, in order. */
+    final List<String> rawNames = new ArrayList<>();
     long bodyLength;
     byte[] body = new byte[0];
     boolean aborted;
@@ -73,6 +75,7 @@ final class RawHttp {
     r.status = Integer.parseInt(status.split(" ")[1]);
     for (String l; (l = line(in)) != null && !l.isEmpty(); ) {
       int c = l.indexOf(':');
+      r.rawNames.add(l.substring(0, c).trim());
       r.headers.computeIfAbsent(l.substring(0, c).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
           .add(l.substring(c + 1).trim());
     }
