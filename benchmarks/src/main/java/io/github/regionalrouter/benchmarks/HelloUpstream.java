@@ -45,23 +45,23 @@ public final class HelloUpstream {
     server.createContext(
         "/",
         exchange -> {
-            byte[] in = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            if (path.equals("/__upstream/slow")) {
-              String q = exchange.getRequestURI().getQuery();
-              delayMillis = q != null && q.startsWith("ms=") ? Long.parseLong(q.substring(3)) : 0;
-              exchange.sendResponseHeaders(204, -1);
-              exchange.close();
-              return;
-            }
-            byte[] answer = exchange.getRequestMethod().equals("POST") ? in : body;
-            long delay = delayMillis;
-            if (delay > 0) {
-              // the injected slowness: answer later from the timer, without holding a server thread
-              timer.schedule(() -> respond(exchange, answer), delay, TimeUnit.MILLISECONDS);
-              return;
-            }
-            respond(exchange, answer);
+          byte[] in = exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getPath();
+          if (path.equals("/__upstream/slow")) {
+            String q = exchange.getRequestURI().getQuery();
+            delayMillis = q != null && q.startsWith("ms=") ? Long.parseLong(q.substring(3)) : 0;
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            return;
+          }
+          byte[] answer = exchange.getRequestMethod().equals("POST") ? in : body;
+          long delay = delayMillis;
+          if (delay > 0) {
+            // the injected slowness: answer later from the timer, without holding a server thread
+            timer.schedule(() -> respond(exchange, answer), delay, TimeUnit.MILLISECONDS);
+            return;
+          }
+          respond(exchange, answer);
         });
     server.setExecutor(Executors.newFixedThreadPool(Integer.getInteger("upstream.threads", 4)));
     server.start();

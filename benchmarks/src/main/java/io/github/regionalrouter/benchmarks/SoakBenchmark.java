@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -203,7 +204,9 @@ public final class SoakBenchmark {
     Map<String, Long> unexplained = new TreeMap<>();
     Map<String, Long> explainedBy = new TreeMap<>();
     for (SoakLoad.Failure f : failures) {
-      Window w = windows.stream().filter(x -> x.explains(f)).findFirst().orElse(null);
+      // the latest fault that began before the failure and explains it
+      Window w = windows.stream().filter(x -> x.explains(f))
+          .max(Comparator.comparingLong((Window x) -> x.from)).orElse(null);
       if (w == null) {
         unexplained.merge(f.key + " (" + f.region + " at " + f.atMillis / 1000 + " s)", 1L, Long::sum);
       } else {
