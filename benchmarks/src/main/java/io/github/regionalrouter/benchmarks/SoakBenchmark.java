@@ -79,7 +79,9 @@ public final class SoakBenchmark {
         return false;
       }
       if (fault.equals("discovery-down")) {
-        return f.key.equals("503 discovery_unavailable");
+        // an upload answered 503 before its body was read: the proxy closes the connection, and a
+        // client still sending sees the reset instead of the answer
+        return f.key.equals("503 discovery_unavailable") || (f.key.startsWith("exception ") && f.bodyBytes > 0);
       }
       if (!f.region.equals(region)) {
         return false;
@@ -224,6 +226,15 @@ public final class SoakBenchmark {
     System.out.println("failures by reason: " + load.failureCounts());
     System.out.println("explained: " + explainedBy);
     System.out.println("unexplained: " + unexplained);
+    Map<String, Long> details = new TreeMap<>();
+    for (SoakLoad.Failure f : failures) {
+      if (f.detail != null) {
+        details.merge(f.detail, 1L, Long::sum);
+      }
+    }
+    if (!details.isEmpty()) {
+      System.out.println("exceptions seen by the client: " + details);
+    }
 
     boolean threadsOk = last.threads >= 0 && last.threads <= threadBound;
     boolean fdsOk = last.fds >= 0 && last.fds <= fdBound;

@@ -35,11 +35,16 @@ final class SoakLoad {
     final long atMillis;
     final String key;
     final String region;
+    /** The request's body size; -1 for a GET. */
+    final int bodyBytes;
+    final String detail;
 
-    Failure(long atMillis, String key, String region) {
+    Failure(long atMillis, String key, String region, int bodyBytes, String detail) {
       this.atMillis = atMillis;
       this.key = key;
       this.region = region;
+      this.bodyBytes = bodyBytes;
+      this.detail = detail;
     }
   }
 
@@ -121,12 +126,14 @@ final class SoakLoad {
       CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
       f.whenComplete((r, e) -> finished.incrementAndGet());
       String key;
+      String detail = null;
       try {
         HttpResponse<byte[]> r = f.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         key = check(r, body);
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
         key = "exception " + c.getClass().getSimpleName();
+        detail = (post ? "POST " + body.length + " B: " : "GET: ") + c;
       } catch (TimeoutException e) {
         key = "client_timeout";
       } catch (InterruptedException e) {
@@ -136,7 +143,8 @@ final class SoakLoad {
       if (key == null) {
         ok.incrementAndGet();
       } else {
-        failures.add(new Failure(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - epochNanos), key, regionOf(host)));
+        failures.add(new Failure(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - epochNanos), key, regionOf(host),
+            body == null ? -1 : body.length, detail));
       }
     }
   }
