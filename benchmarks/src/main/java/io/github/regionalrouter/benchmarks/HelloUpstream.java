@@ -1,17 +1,41 @@
 package io.github.regionalrouter.benchmarks;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream of the load benchmark: a JDK HttpServer (with {@code nodelay}) that answers every
  * request {@code 200} with a 13-byte body naming itself. Arguments: {@code PORT NAME}.
+ *
+ * <p>For the soak run: a {@code POST} is answered with its own body (echo), and
+ * {@code GET /__upstream/slow?ms=N} makes every later answer wait {@code N} ms ({@code ms=0} ends
+ * it), so a fault script can make this upstream slow for a while.
  */
 public final class HelloUpstream {
+  private static volatile long delayMillis;
+
+  private static final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+
   private HelloUpstream() {}
+
+  private static void respond(HttpExchange exchange, byte[] answer) {
+    try (exchange) {
+      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, answer.length == 0 ? -1 : answer.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(answer);
+      }
+    } catch (IOException e) {
+      // the proxy gave up (its request timeout) and closed the connection
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -21,16 +45,25 @@ public final class HelloUpstream {
     server.createContext(
         "/",
         exchange -> {
-          try (exchange) {
-            exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().set("Content-Type", "text/plain");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-              out.write(body);
-            }
+          byte[] in = exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getPath();
+          if (path.equals("/__upstream/slow")) {
+            String q = exchange.getRequestURI().getQuery();
+            delayMillis = q != null && q.startsWith("ms=") ? Long.parseLong(q.substring(3)) : 0;
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+            return;
           }
+          byte[] answer = exchange.getRequestMethod().equals("POST") ? in : body;
+          long delay = delayMillis;
+          if (delay > 0) {
+            // the injected slowness: answer later from the timer, without holding a server thread
+            timer.schedule(() -> respond(exchange, answer), delay, TimeUnit.MILLISECONDS);
+            return;
+          }
+          respond(exchange, answer);
         });
-    server.setExecutor(Executors.newFixedThreadPool(4));
+    server.setExecutor(Executors.newFixedThreadPool(Integer.getInteger("upstream.threads", 4)));
     server.start();
     System.out.println("upstream " + args[1] + " listening on " + port);
   }

@@ -131,6 +131,11 @@ final class ForwardCall {
       respondError(timeout(), true);
       return;
     }
+    if (fwd.fastLaneOpen() && body.contentLength() == 0 && "http".equals(ep.scheme())
+        && cluster.version() == java.net.http.HttpClient.Version.HTTP_1_1) {
+      fastLane(ep, remaining);
+      return;
+    }
     HttpRequest upstream;
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.uri() + pathAndQuery))
@@ -149,8 +154,62 @@ final class ForwardCall {
           "request cannot be forwarded: " + firstLine(e.getMessage())), true);
       return;
     }
+    CompletableFuture<HttpResponse<Void>> sent;
+    try {
+      sent = cluster.httpClient().sendAsync(upstream, handler(ep));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    // On JDK 17 this callback runs on a thread java.net.http hands every sendAsync completion to
+    // (see RegionalProxyServer's note on CompletableFuture's default executor); keep it trivial.
     Endpoint target = ep;
-    HttpResponse.BodyHandler<Void> handler = info -> {
+    sent.whenComplete((r, t) -> {
+      if (t != null) {
+        failed(target, unwrap(t));
+      }
+    });
+  }
+
+  /**
+   * Sends a request without a body over plain HTTP/1.1 with the forwarder's own client. Its
+   * callbacks run on that client's selector thread, so a failure is handed to the executor (it
+   * may call listeners or start another attempt).
+   */
+  private void fastLane(Endpoint ep, long remaining) {
+    String host;
+    if (fwd.preserveHost) {
+      String h = request.header("Host");
+      host = h != null ? h : decision.host();
+    } else {
+      host = ep.port() == 80 ? ep.authority().substring(0, ep.authority().lastIndexOf(':')) : ep.authority();
+    }
+    CompletableFuture<Void> sent;
+    try {
+      sent = fwd.upstream().send(ep, request.method(), pathAndQuery, headers, host, cluster.connectTimeout(),
+          Duration.ofNanos(remaining), handler(ep));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((r, t) -> {
+      if (t != null) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof IllegalArgumentException && relay == null) {
+          releasePermit();
+          respondError(new RoutingException(FailureReason.INVALID_REQUEST,
+              "request cannot be forwarded: " + firstLine(cause.getMessage())), true);
+          return;
+        }
+        try {
+          fwd.executor.execute(() -> failed(ep, cause));
+        } catch (RuntimeException e) {
+          failed(ep, cause);
+        }
+      }
+    });
+  }
+
+  private HttpResponse.BodyHandler<Void> handler(Endpoint target) {
+    return info -> {
       ResponseRelay r = new ResponseRelay(this, info);
       relay = r;
       if (info.statusCode() >= 500) {
@@ -160,19 +219,6 @@ final class ForwardCall {
       }
       return r;
     };
-    CompletableFuture<HttpResponse<Void>> sent;
-    try {
-      sent = cluster.httpClient().sendAsync(upstream, handler);
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    // On JDK 17 this callback runs on a thread java.net.http hands every sendAsync completion to
-    // (see RegionalProxyServer's note on CompletableFuture's default executor); keep it trivial.
-    sent.whenComplete((r, t) -> {
-      if (t != null) {
-        failed(target, unwrap(t));
-      }
-    });
   }
 
   private HttpRequest.BodyPublisher publisher() {

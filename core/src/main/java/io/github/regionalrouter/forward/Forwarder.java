@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
 import java.net.http.HttpRequest;
 import java.util.Objects;
@@ -32,9 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: {@link #handle} never blocks; it returns once the request is on its way. Routing
  * callbacks run as {@link RegionalRouter#decide} says; every sink call and every read of the
- * request body runs on the {@linkplain Builder#executor executor}. Immutable and thread-safe.
+ * request body runs on the {@linkplain Builder#executor executor}. Requests without a body to a
+ * plain-HTTP/1.1 endpoint take the {@linkplain Builder#fastLane fast lane}, whose one selector
+ * thread parses responses and hands every chunk to the executor. Thread-safe; {@link #close()}
+ * stops the threads it started.
  */
-public final class Forwarder {
+public final class Forwarder implements AutoCloseable {
   final RegionalRouter router;
   final boolean preserveHost;
   final boolean retries;
@@ -44,17 +48,73 @@ public final class Forwarder {
   final int chunkSize;
   final long maxRequestBodyBytes;
   final java.time.Duration bodyIdleTimeout;
+  final boolean fastLane;
+  private final boolean ownsExecutor;
+  private final Object upstreamLock = new Object();
+  private volatile UpstreamClient upstream;
+  private volatile boolean closed;
 
   private Forwarder(Builder b) {
     this.router = b.router;
     this.preserveHost = b.preserveHost;
     this.retries = b.retries;
+    this.ownsExecutor = b.executor == null;
     this.executor = b.executor != null ? b.executor : defaultExecutor();
     this.via = b.via;
     this.requestIdHeader = b.requestIdHeader;
     this.chunkSize = b.chunkSize;
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.bodyIdleTimeout = b.bodyIdleTimeout;
+    this.fastLane = b.fastLane;
+  }
+
+  /** The fast-lane client, started on first use. */
+  UpstreamClient upstream() {
+    UpstreamClient u = upstream;
+    if (u == null) {
+      synchronized (upstreamLock) {
+        if (closed) {
+          throw new IllegalStateException("forwarder is closed");
+        }
+        u = upstream;
+        if (u == null) {
+          u = new UpstreamClient(executor, 256, java.time.Duration.ofSeconds(60));
+          upstream = u;
+        }
+      }
+    }
+    return u;
+  }
+
+  /**
+   * Releases what this forwarder made: the fast lane's selector thread and its pooled upstream
+   * connections (requests still in flight on it fail and are answered 502 or aborted), and the
+   * default executor if no {@linkplain Builder#executor executor} was given (it is shut down:
+   * running tasks finish, new ones run on the caller). The routers, clusters and a given executor
+   * are the caller's to close. Idempotent; requests handled afterwards use java.net.http only.
+   */
+  @Override
+  public void close() {
+    UpstreamClient u;
+    synchronized (upstreamLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      u = upstream;
+      upstream = null;
+    }
+    if (u != null) {
+      u.close();
+    }
+    if (ownsExecutor && executor instanceof ExecutorService) {
+      ((ExecutorService) executor).shutdown();
+    }
+  }
+
+  /** Whether requests may take the fast lane (the forwarder is not closed). */
+  boolean fastLaneOpen() {
+    return fastLane && !closed;
   }
 
   /** Starts building a forwarder for the requests {@code router} routes. */
@@ -102,6 +162,11 @@ public final class Forwarder {
     return retries;
   }
 
+  /** Whether bodiless plain-HTTP/1.1 requests use the forwarder's own client. */
+  public boolean fastLane() {
+    return fastLane;
+  }
+
   /** The executor of sink calls and request-body reads. */
   public Executor executor() {
     return executor;
@@ -138,6 +203,7 @@ public final class Forwarder {
     private int chunkSize = 16 * 1024;
     private long maxRequestBodyBytes = Long.MAX_VALUE;
     private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
+    private boolean fastLane = true;
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -219,6 +285,21 @@ public final class Forwarder {
         throw new IllegalArgumentException("bodyIdleTimeout: " + timeout + " (expected: > 0)");
       }
       this.bodyIdleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether requests without a body to an {@code http} endpoint of an HTTP/1.1 cluster are sent
+     * with the forwarder's own lean HTTP/1.1 client instead of the cluster's
+     * {@link java.net.http.HttpClient} (several times the throughput on small responses); {@code true}
+     * unless set. Everything else ({@code https}, HTTP/2, request bodies) always uses the cluster's
+     * client. The fast lane runs one daemon selector thread per forwarder, started on first use and
+     * stopped by {@link Forwarder#close()}; it keeps up to 256 idle connections per endpoint for 60
+     * seconds, reads responses strictly (an invalid one is answered 502) and enforces the cluster's
+     * connect and request timeouts like java.net.http does.
+     */
+    public Builder fastLane(boolean enabled) {
+      this.fastLane = enabled;
       return this;
     }
 

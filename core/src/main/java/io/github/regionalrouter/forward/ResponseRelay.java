@@ -37,7 +37,23 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     this.status = info.statusCode();
     this.headers = HeaderRules.responseHeaders(info.headers().map(),
         call.decision().responseHeaders(), call.fwd.requestIdHeader, call.requestId());
-    this.contentLength = info.headers().firstValueAsLong("content-length").orElse(-1);
+    this.contentLength = contentLength(info.headers().map());
+  }
+
+  /**
+   * The first {@code Content-Length}, or -1. Not {@code HttpHeaders.firstValueAsLong}: it runs a
+   * stream per call, and this runs once per response on the HTTP client's thread.
+   */
+  private static long contentLength(Map<String, List<String>> headers) {
+    List<String> v = headers.get("content-length"); // java.net.http's maps ignore case
+    if (v == null || v.isEmpty()) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(v.get(0));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override

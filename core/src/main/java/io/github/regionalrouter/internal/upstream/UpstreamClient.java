@@ -1,0 +1,428 @@
+package io.github.regionalrouter.internal.upstream;
+
+import io.github.regionalrouter.cluster.Endpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A lean non-blocking HTTP/1.1 client for plain-TCP requests without a body, with the contract
+ * of {@link java.net.http.HttpClient#sendAsync}: the body handler is applied once the status and
+ * headers are in, its subscriber gets the (de-chunked) body within the demand it signals, and the
+ * future completes when the body has been read, or exceptionally with the exception types
+ * {@code java.net.http} uses ({@link ConnectException}, {@link HttpConnectTimeoutException},
+ * {@link HttpTimeoutException}, {@link java.net.ProtocolException}, {@link IOException}).
+ *
+ * <p>Threads: one selector thread (a daemon, started by the constructor) connects, reads, parses
+ * and enforces timeouts; it calls the body handler and the subscriber, which must therefore never
+ * block. {@link #send} writes the request head on the caller's thread when a pooled connection is
+ * free (the write is non-blocking) and otherwise hands the request to the selector. Host names
+ * that are not IP literals are resolved on the {@code resolver} executor.
+ *
+ * <p>Connections are pooled per endpoint, newest first, and reused only after a response body was
+ * read to its end and neither side asked to close. A request whose pooled connection turns out to
+ * be dead before any response byte is retried once on a new connection when its method is
+ * idempotent. Thread-safe.
+ */
+public final class UpstreamClient implements AutoCloseable {
+  private static final AtomicInteger THREADS = new AtomicInteger();
+  private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
+  private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Executor resolver;
+  private final int maxIdlePerEndpoint;
+  private final long idleTimeoutNanos;
+  private final Selector selector;
+  private final Thread thread;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakeup = new AtomicBoolean();
+  private final ConcurrentHashMap<Endpoint, Pool> pools = new ConcurrentHashMap<>();
+  /** Connections serving an exchange. Selector thread only. */
+  final HashSet<Conn> busy = new HashSet<>();
+  private volatile boolean closed;
+  private volatile boolean terminated;
+
+  /**
+   * Starts a client and its selector thread.
+   *
+   * @param resolver runs blocking host name lookups
+   * @param maxIdlePerEndpoint the most idle connections kept per endpoint, {@code >= 0}
+   * @param idleTimeout how long an idle connection is kept, {@code > 0}
+   * @throws UncheckedIOException if no selector can be opened
+   */
+  public UpstreamClient(Executor resolver, int maxIdlePerEndpoint, Duration idleTimeout) {
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    if (maxIdlePerEndpoint < 0) {
+      throw new IllegalArgumentException("maxIdlePerEndpoint: " + maxIdlePerEndpoint + " (expected: >= 0)");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: > 0)");
+    }
+    this.maxIdlePerEndpoint = maxIdlePerEndpoint;
+    this.idleTimeoutNanos = idleTimeout.toNanos();
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector", e);
+    }
+    this.thread = new Thread(this::loop, "regional-router-upstream-" + THREADS.incrementAndGet());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  static boolean isIdempotent(String method) {
+    return IDEMPOTENT.contains(method);
+  }
+
+  /**
+   * Sends {@code method pathAndQuery} without a body to {@code endpoint} (plain http).
+   *
+   * @param headers name/value pairs, sent as given after {@code Host}; must not contain
+   *     {@code Host}, {@code Content-Length}, {@code Transfer-Encoding} or {@code Connection}
+   * @param responseTimeout how long the status and headers may take, from now
+   * @return completes when the body has been read (or cancelled, exceptionally); exceptionally
+   *     with {@link IllegalArgumentException} when the method, target or a header cannot be sent
+   */
+  public CompletableFuture<Void> send(Endpoint endpoint, String method, String pathAndQuery, List<String[]> headers,
+      String hostHeader, Duration connectTimeout, Duration responseTimeout, HttpResponse.BodyHandler<Void> handler) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    ByteBuffer head;
+    try {
+      if (endpoint.isSecure()) {
+        throw new IllegalArgumentException("endpoint " + endpoint + " (expected: http)");
+      }
+      head = RequestHead.encode(method, pathAndQuery, hostHeader, headers);
+    } catch (IllegalArgumentException e) {
+      f.completeExceptionally(e);
+      return f;
+    }
+    Exchange x = new Exchange(this, endpoint, method, head, handler, f, connectTimeout.toNanos(),
+        System.nanoTime() + responseTimeout.toNanos());
+    if (closed) {
+      f.completeExceptionally(new IOException("upstream client is closed"));
+      return f;
+    }
+    Pool pool = pool(endpoint);
+    Conn c;
+    while ((c = pool.poll()) != null) {
+      if (!c.stillIdle()) {
+        c.close();
+        continue;
+      }
+      c.begin(x);
+      x.reused = true;
+      try {
+        c.ch.write(head);
+      } catch (IOException e) {
+        c.close();
+        if (!x.idempotent) {
+          f.completeExceptionally(new IOException("upstream closed a reused connection before answering", e));
+          return f;
+        }
+        x.retried = true;
+        x.reused = false;
+        head.position(0);
+        break;
+      }
+      boolean all = !head.hasRemaining();
+      Conn conn = c;
+      execute(() -> conn.activate(all));
+      return f;
+    }
+    execute(() -> connect(x));
+    return f;
+  }
+
+  /** The number of idle pooled connections to {@code endpoint}. */
+  public int idleConnections(Endpoint endpoint) {
+    Pool p = pools.get(endpoint);
+    return p == null ? 0 : p.size();
+  }
+
+  /**
+   * Stops the selector thread: requests in flight fail with an {@link IOException}, pooled
+   * connections are closed. Returns once the thread has ended (at most about a second).
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    selector.wakeup();
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Runs {@code task} on the selector thread (inline once the thread has ended). */
+  void execute(Runnable task) {
+    if (terminated) {
+      task.run();
+      return;
+    }
+    tasks.add(task);
+    if (Thread.currentThread() != thread && wakeup.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+    if (terminated) {
+      runTasks();
+    }
+  }
+
+  private Pool pool(Endpoint ep) {
+    Pool p = pools.get(ep);
+    return p != null ? p : pools.computeIfAbsent(ep, e -> new Pool());
+  }
+
+  /** Opens a new connection for {@code x}. Selector thread. */
+  void connect(Exchange x) {
+    if (closed) {
+      x.fail(new IOException("upstream client is closed"));
+      return;
+    }
+    Endpoint ep = x.endpoint;
+    if (ep.isIpLiteral()) {
+      open(x, new InetSocketAddress(ep.host(), ep.port()));
+      return;
+    }
+    try {
+      resolver.execute(() -> {
+        InetSocketAddress a;
+        try {
+          a = new InetSocketAddress(InetAddress.getByName(ep.host()), ep.port());
+        } catch (UnknownHostException e) {
+          ConnectException ce = new ConnectException("cannot resolve " + ep.host());
+          ce.initCause(e);
+          execute(() -> x.fail(ce));
+          return;
+        }
+        execute(() -> open(x, a));
+      });
+    } catch (RuntimeException e) {
+      x.fail(new IOException("cannot resolve " + ep.host() + ": resolver refused the task", e));
+    }
+  }
+
+  private void open(Exchange x, InetSocketAddress address) {
+    if (closed) {
+      x.fail(new IOException("upstream client is closed"));
+      return;
+    }
+    SocketChannel ch;
+    try {
+      ch = SocketChannel.open();
+    } catch (IOException e) {
+      x.fail(e);
+      return;
+    }
+    Conn c = new Conn(this, x.endpoint, ch);
+    c.begin(x);
+    busy.add(c);
+    try {
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      c.key = ch.register(selector, 0, c);
+      c.connecting = true;
+      c.connectDeadline = System.nanoTime() + x.connectTimeoutNanos;
+      if (ch.connect(address)) {
+        c.onConnectable();
+      } else {
+        c.setInterest(SelectionKey.OP_CONNECT);
+      }
+    } catch (IOException | RuntimeException e) {
+      c.fail(e);
+    }
+  }
+
+  /** Pools {@code c} after a complete response, or closes it. Selector thread. */
+  void release(Conn c) {
+    c.idleSince = System.nanoTime();
+    if (closed || !pool(c.endpoint).offer(c, maxIdlePerEndpoint)) {
+      c.close();
+    }
+  }
+
+  private void loop() {
+    long lastCheck = System.nanoTime();
+    long lastSweep = lastCheck;
+    try {
+      while (!closed) {
+        wakeup.set(false);
+        if (tasks.isEmpty()) {
+          selector.select(this::onKey, busy.isEmpty() ? 1000 : 10);
+        } else {
+          selector.selectNow(this::onKey);
+        }
+        runTasks();
+        long now = System.nanoTime();
+        if (!busy.isEmpty() && now - lastCheck >= CHECK_NANOS) {
+          lastCheck = now;
+          checkDeadlines(now);
+        }
+        if (now - lastSweep >= SWEEP_NANOS) {
+          lastSweep = now;
+          sweep(now);
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      closed = true;
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void runTasks() {
+    Runnable t;
+    while ((t = tasks.poll()) != null) {
+      try {
+        t.run();
+      } catch (RuntimeException e) {
+        // each task ends its own exchange on failure; keep the loop alive
+      }
+    }
+  }
+
+  private void onKey(SelectionKey k) {
+    Conn c = (Conn) k.attachment();
+    try {
+      if (!k.isValid()) {
+        return;
+      }
+      int ready = k.readyOps();
+      if ((ready & SelectionKey.OP_CONNECT) != 0) {
+        c.onConnectable();
+        return;
+      }
+      if ((ready & SelectionKey.OP_WRITE) != 0) {
+        c.onWritable();
+      }
+      if ((ready & SelectionKey.OP_READ) != 0 && !c.isClosed()) {
+        c.onReadable();
+      }
+    } catch (CancelledKeyException e) {
+      // closed meanwhile
+    }
+  }
+
+  private void checkDeadlines(long now) {
+    List<Conn> expired = null;
+    for (Conn c : busy) {
+      Exchange x = c.x;
+      if (x == null) {
+        continue;
+      }
+      if (c.connecting ? now - c.connectDeadline >= 0 : c.phase == 0 && now - x.deadline >= 0) {
+        if (expired == null) {
+          expired = new ArrayList<>();
+        }
+        expired.add(c);
+      }
+    }
+    if (expired != null) {
+      for (Conn c : expired) {
+        c.fail(c.connecting ? new HttpConnectTimeoutException("HTTP connect timed out")
+            : new HttpTimeoutException("request timed out"));
+      }
+    }
+  }
+
+  private void sweep(long now) {
+    for (Pool p : pools.values()) {
+      p.sweep(now, idleTimeoutNanos);
+    }
+  }
+
+  private void shutdown() {
+    terminated = true;
+    runTasks();
+    IOException gone = new IOException("upstream client is closed");
+    for (Conn c : new ArrayList<>(busy)) {
+      c.fail(gone);
+    }
+    for (Pool p : pools.values()) {
+      p.sweep(Long.MAX_VALUE, -1);
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // nothing to do
+    }
+    runTasks();
+  }
+
+  /** Idle connections to one endpoint, newest first. */
+  private static final class Pool {
+    private final ArrayDeque<Conn> idle = new ArrayDeque<>();
+
+    synchronized Conn poll() {
+      return idle.pollFirst();
+    }
+
+    synchronized boolean offer(Conn c, int max) {
+      if (idle.size() >= max) {
+        return false;
+      }
+      idle.addFirst(c);
+      return true;
+    }
+
+    synchronized int size() {
+      return idle.size();
+    }
+
+    void sweep(long now, long timeoutNanos) {
+      List<Conn> old = null;
+      synchronized (this) {
+        Conn c;
+        while ((c = idle.peekLast()) != null && (timeoutNanos < 0 || now - c.idleSince >= timeoutNanos)) {
+          idle.pollLast();
+          if (old == null) {
+            old = new ArrayList<>();
+          }
+          old.add(c);
+        }
+      }
+      if (old != null) {
+        for (Conn c : old) {
+          c.close();
+        }
+      }
+    }
+  }
+}
