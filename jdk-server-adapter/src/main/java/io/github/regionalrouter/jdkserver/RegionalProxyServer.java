@@ -88,6 +88,7 @@ public final class RegionalProxyServer implements AutoCloseable {
 
   private final RegionalRouter router;
   private final Forwarder forwarder;
+  private final boolean ownForwarder;
   private final Engine engineKind;
   private final ServerEngine engine;
   private final ExecutorService executor;
@@ -114,6 +115,7 @@ public final class RegionalProxyServer implements AutoCloseable {
       }
     }
     this.executor = ex;
+    this.ownForwarder = b.forwarder == null;
     this.forwarder = b.forwarder != null ? b.forwarder
         : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries)
             .maxRequestBodyBytes(b.maxRequestBodyBytes).bodyIdleTimeout(b.bodyIdleTimeout).executor(ex).build();
@@ -131,6 +133,9 @@ public final class RegionalProxyServer implements AutoCloseable {
           ? new Http1Engine(this, b, b.executor)
           : new JdkServerEngine(this, b, ex);
     } catch (IOException | RuntimeException e) {
+      if (ownForwarder) {
+        forwarder.close();
+      }
       if (admin != null) {
         admin.stop();
       }
@@ -235,7 +240,8 @@ public final class RegionalProxyServer implements AutoCloseable {
    * {@code draining} (JDK server); a request being read when this began is answered 503
    * {@code draining} with {@code Connection: close}; idle keep-alive connections are closed;
    * requests in flight may finish until the drain timeout; then every connection is closed, and
-   * the admin listener too. Does not close the router. A second call returns at once.
+   * the admin listener too, and the forwarder this server built (not one given to
+   * {@link Builder#forwarder}). Does not close the router. A second call returns at once.
    */
   @Override
   public void close() {
@@ -250,6 +256,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     engine.stop(deadline);
     // the engine has closed every connection; calls cut off at the deadline end as soon as they see it
     awaitInFlight(Math.max(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200)));
+    if (ownForwarder) {
+      forwarder.close(); // its fast lane's selector thread and pooled upstream connections
+    }
     if (admin != null) {
       admin.stop();
     }
