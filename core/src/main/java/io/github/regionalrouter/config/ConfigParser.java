@@ -42,7 +42,7 @@ final class ConfigParser {
   };
   private static final String[] SERVER = {
     "maxHeaderBytes", "maxHeaders", "headerTimeout", "bodyIdleTimeout", "drainTimeout",
-    "maxRequestTime", "engine"
+    "maxRequestTime", "engine", "maxRequestLineBytes", "maxRequestBodyBytes"
   };
   private static final String ADDRESS = "host:port or [IPv6]:port with port 0-65535";
   private static final String REGION = "a region name: 1-64 of A-Z a-z 0-9 _ . -";
@@ -468,6 +468,10 @@ final class ConfigParser {
         duration(o, "headerTimeout", d.headerTimeout()),
         duration(o, "bodyIdleTimeout", d.bodyIdleTimeout()),
         duration(o, "drainTimeout", d.drainTimeout()),
-        duration(o, "maxRequestTime", null), engine);
+        duration(o, "maxRequestTime", null), engine,
+        (n = o.get("maxRequestLineBytes")) == null ? d.maxRequestLineBytes()
+            : r.integer(n, o.path("maxRequestLineBytes"), 64, Integer.MAX_VALUE),
+        (n = o.get("maxRequestBodyBytes")) == null ? d.maxRequestBodyBytes()
+            : r.longInteger(n, o.path("maxRequestBodyBytes"), 0));
   }
 }

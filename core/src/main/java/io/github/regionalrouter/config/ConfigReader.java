@@ -160,6 +160,23 @@ final class ConfigReader {
     return (int) v;
   }
 
+  long longInteger(Node node, String path, long min) {
+    String expected = "an integer >= " + min;
+    if (node.kind != Kind.INTEGER) {
+      throw expected(node, path, expected);
+    }
+    long v;
+    try {
+      v = Long.parseLong(node.text);
+    } catch (NumberFormatException e) {
+      throw expected(node, path, expected);
+    }
+    if (v < min) {
+      throw expected(node, path, expected);
+    }
+    return v;
+  }
+
   /** A duration; zero only if {@code allowZero}. */
   Duration duration(Node node, String path, boolean allowZero) {
     Duration d = node.kind == Kind.STRING ? Durations.parse(node.text) : null;

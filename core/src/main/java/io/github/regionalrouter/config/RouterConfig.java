@@ -249,6 +249,10 @@ public final class RouterConfig {
     s.put("drainTimeout", Durations.format(server.drainTimeout()));
     server.maxRequestTime().ifPresent(v -> s.put("maxRequestTime", Durations.format(v)));
     s.put("engine", server.engine());
+    s.put("maxRequestLineBytes", server.maxRequestLineBytes());
+    if (server.maxRequestBodyBytes() != Long.MAX_VALUE) {
+      s.put("maxRequestBodyBytes", server.maxRequestBodyBytes());
+    }
     m.put("server", s);
     @SuppressWarnings("unchecked")
     Map<String, Object> redacted = (Map<String, Object>) redact(m);

@@ -20,7 +20,7 @@ public final class ServerLimits {
 
   private static final ServerLimits DEFAULTS =
       new ServerLimits(65536, 100, Duration.ofSeconds(30), Duration.ofSeconds(30),
-          Duration.ofSeconds(10), null, "http1");
+          Duration.ofSeconds(10), null, "http1", 8192, Long.MAX_VALUE);
 
   private final int maxHeaderBytes;
   private final int maxHeaders;
@@ -29,9 +29,14 @@ public final class ServerLimits {
   private final Duration drainTimeout;
   private final Duration maxRequestTime;
   private final String engine;
+  private final int maxRequestLineBytes;
+  private final long maxRequestBodyBytes;
 
   ServerLimits(int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
-      Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime, String engine) {
+      Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime, String engine,
+      int maxRequestLineBytes, long maxRequestBodyBytes) {
+    this.maxRequestLineBytes = maxRequestLineBytes;
+    this.maxRequestBodyBytes = maxRequestBodyBytes;
     this.maxHeaderBytes = maxHeaderBytes;
     this.maxHeaders = maxHeaders;
     this.headerTimeout = headerTimeout;
@@ -39,6 +44,22 @@ public final class ServerLimits {
     this.drainTimeout = drainTimeout;
     this.maxRequestTime = maxRequestTime;
     this.engine = engine;
+  }
+
+  /**
+   * {@code maxRequestLineBytes}: the longest request line (method, target, version) the http1
+   * engine reads before answering 414; 8192 unless set.
+   */
+  public int maxRequestLineBytes() {
+    return maxRequestLineBytes;
+  }
+
+  /**
+   * {@code maxRequestBodyBytes}: the largest request body forwarded, declared or chunked, before
+   * answering 413; no limit unless set.
+   */
+  public long maxRequestBodyBytes() {
+    return maxRequestBodyBytes;
   }
 
   /** The limits of a file without {@code "server"}: every default. */

@@ -92,6 +92,8 @@ class RouterConfigTest {
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(s.maxRequestTime()).contains(Duration.ofMinutes(5));
     assertThat(s.engine()).isEqualTo("jdk");
+    assertThat(s.maxRequestLineBytes()).isEqualTo(4096);
+    assertThat(s.maxRequestBodyBytes()).isEqualTo(1_048_576L);
   }
 
   @Test
@@ -119,6 +121,8 @@ class RouterConfigTest {
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.maxRequestTime()).isEmpty();
     assertThat(s.engine()).isEqualTo("http1");
+    assertThat(s.maxRequestLineBytes()).isEqualTo(8192);
+    assertThat(s.maxRequestBodyBytes()).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

@@ -118,6 +118,8 @@ public final class Main {
         .engine(engine(limits))
         .maxRequestHeaders(limits.maxHeaders())
         .maxRequestHeaderBytes(limits.maxHeaderBytes())
+        .maxRequestLineBytes(limits.maxRequestLineBytes())
+        .maxRequestBodyBytes(limits.maxRequestBodyBytes())
         .headerTimeout(limits.headerTimeout())
         // the JDK server has one time limit for the whole request; the http1 engine bounds the
         // head by headerTimeout and the body by bodyIdleTimeout, and has no whole-request limit
