@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class Conn {
   static final int READ_BUFFER = 16 * 1024;
 
-  private static final int HEAD = 0;
+  static final int HEAD = 0;
   private static final int BODY = 1;
 
   private static final int NONE = 0;

@@ -347,7 +347,7 @@ public final class UpstreamClient implements AutoCloseable {
       if (x == null) {
         continue;
       }
-      if (c.connecting ? now - c.connectDeadline >= 0 : c.phase == 0 && now - x.deadline >= 0) {
+      if ((c.connecting && now - c.connectDeadline >= 0) || (c.phase == Conn.HEAD && now - x.deadline >= 0)) {
         if (expired == null) {
           expired = new ArrayList<>();
         }
@@ -356,7 +356,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
     if (expired != null) {
       for (Conn c : expired) {
-        c.fail(c.connecting ? new HttpConnectTimeoutException("HTTP connect timed out")
+        // like java.net.http: the request timeout also covers connecting
+        c.fail(c.connecting && now - c.connectDeadline >= 0 ? new HttpConnectTimeoutException("HTTP connect timed out")
             : new HttpTimeoutException("request timed out"));
       }
     }
