@@ -73,6 +73,7 @@ final class Conn {
     this.client = client;
     this.endpoint = endpoint;
     this.ch = ch;
+    client.open.incrementAndGet();
   }
 
   /** Starts {@code ex} on this connection. */
@@ -706,6 +707,7 @@ final class Conn {
   void close() {
     if (!closed) {
       closed = true;
+      client.open.decrementAndGet();
       try {
         ch.close();
       } catch (IOException ignored) {

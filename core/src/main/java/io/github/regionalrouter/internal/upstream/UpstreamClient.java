@@ -68,6 +68,8 @@ public final class UpstreamClient implements AutoCloseable {
   final HashSet<Conn> busy = new HashSet<>();
   private volatile boolean closed;
   private volatile boolean terminated;
+  /** Open connections (a connection counts from its socket's opening to its close). */
+  final AtomicInteger open = new AtomicInteger();
 
   /**
    * Starts a client and its selector thread.
@@ -158,6 +160,11 @@ public final class UpstreamClient implements AutoCloseable {
     }
     execute(() -> connect(x));
     return f;
+  }
+
+  /** The number of open connections, busy or idle. */
+  public int openConnections() {
+    return open.get();
   }
 
   /** The number of idle pooled connections to {@code endpoint}. */
