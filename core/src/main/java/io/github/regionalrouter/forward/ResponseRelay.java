@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private final ForwardCall call;
   private final int status;
-  private final Map<String, List<String>> headers;
+  private final Map<String, List<String>> upstreamHeaders; // filtered on the serial executor
   private final long contentLength;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
@@ -35,8 +35,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
     this.call = call;
     this.status = info.statusCode();
-    this.headers = HeaderRules.responseHeaders(info.headers().map(),
-        call.decision().responseHeaders(), call.fwd.requestIdHeader, call.requestId());
+    this.upstreamHeaders = info.headers().map();
     this.contentLength = contentLength(info.headers().map());
   }
 
@@ -117,6 +116,9 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     started = true;
     call.countStatus(status); // before any byte: whoever sees the response sees it counted
     try {
+      // filtered here rather than in the constructor, which runs on the HTTP client's thread
+      Map<String, List<String>> headers = HeaderRules.responseHeaders(upstreamHeaders,
+          call.decision().responseHeaders(), call.fwd.requestIdHeader, call.requestId());
       call.sink.start(status, headers, contentLength);
       return true;
     } catch (IOException | RuntimeException e) {

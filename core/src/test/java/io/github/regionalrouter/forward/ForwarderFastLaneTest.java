@@ -42,11 +42,13 @@ class ForwarderFastLaneTest {
     }
   }
 
+  private Duration requestTimeout = Duration.ofSeconds(10);
+
   private void start(String endpoint, boolean fastLane) {
     router = RegionalRouter.builder()
         .resolver(RegionResolvers.fixed(Map.of("a.example", "r1")))
         .noCache()
-        .cluster(Cluster.named("r1").endpoint(endpoint).requestTimeout(Duration.ofMillis(500)))
+        .cluster(Cluster.named("r1").endpoint(endpoint).requestTimeout(requestTimeout))
         .build();
     forwarder = Forwarder.builder(router).fastLane(fastLane).retries(false).build();
   }
@@ -152,6 +154,7 @@ class ForwarderFastLaneTest {
   @Test
   void anUpstreamThatNeverAnswersIsA504AtTheRequestTimeout() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
+    requestTimeout = Duration.ofMillis(500);
     start(new ScriptedUpstream((sock, in) -> {
       ScriptedUpstream.readHead(in);
       never.await();

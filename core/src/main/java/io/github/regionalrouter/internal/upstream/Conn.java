@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class Conn {
   static final int READ_BUFFER = 16 * 1024;
 
-  private static final int HEAD = 0;
+  static final int HEAD = 0;
   private static final int BODY = 1;
 
   private static final int NONE = 0;
@@ -73,6 +73,7 @@ final class Conn {
     this.client = client;
     this.endpoint = endpoint;
     this.ch = ch;
+    client.open.incrementAndGet();
   }
 
   /** Starts {@code ex} on this connection. */
@@ -706,6 +707,7 @@ final class Conn {
   void close() {
     if (!closed) {
       closed = true;
+      client.open.decrementAndGet();
       try {
         ch.close();
       } catch (IOException ignored) {

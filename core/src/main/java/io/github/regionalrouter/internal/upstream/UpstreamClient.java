@@ -68,6 +68,8 @@ public final class UpstreamClient implements AutoCloseable {
   final HashSet<Conn> busy = new HashSet<>();
   private volatile boolean closed;
   private volatile boolean terminated;
+  /** Open connections (a connection counts from its socket's opening to its close). */
+  final AtomicInteger open = new AtomicInteger();
 
   /**
    * Starts a client and its selector thread.
@@ -158,6 +160,11 @@ public final class UpstreamClient implements AutoCloseable {
     }
     execute(() -> connect(x));
     return f;
+  }
+
+  /** The number of open connections, busy or idle. */
+  public int openConnections() {
+    return open.get();
   }
 
   /** The number of idle pooled connections to {@code endpoint}. */
@@ -347,7 +354,7 @@ public final class UpstreamClient implements AutoCloseable {
       if (x == null) {
         continue;
       }
-      if (c.connecting ? now - c.connectDeadline >= 0 : c.phase == 0 && now - x.deadline >= 0) {
+      if ((c.connecting && now - c.connectDeadline >= 0) || (c.phase == Conn.HEAD && now - x.deadline >= 0)) {
         if (expired == null) {
           expired = new ArrayList<>();
         }
@@ -356,7 +363,8 @@ public final class UpstreamClient implements AutoCloseable {
     }
     if (expired != null) {
       for (Conn c : expired) {
-        c.fail(c.connecting ? new HttpConnectTimeoutException("HTTP connect timed out")
+        // like java.net.http: the request timeout also covers connecting
+        c.fail(c.connecting && now - c.connectDeadline >= 0 ? new HttpConnectTimeoutException("HTTP connect timed out")
             : new HttpTimeoutException("request timed out"));
       }
     }

@@ -226,6 +226,7 @@ class UpstreamClientTest {
     }
     assertThat(upstream.accepted.get()).isEqualTo(1);
     assertThat(client.idleConnections(endpoint())).isEqualTo(1);
+    assertThat(client.openConnections()).isEqualTo(1);
   }
 
   @Test
@@ -310,6 +311,7 @@ class UpstreamClientTest {
         r.handler());
     assertThat(r.failure()).isInstanceOf(ConnectException.class);
     assertThat(r.info.get()).isNull();
+    assertThat(client.openConnections()).isZero();
   }
 
   @Test
@@ -338,6 +340,7 @@ class UpstreamClientTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(t != null, "the loopback backlog could not be filled");
         assertThat(t).isInstanceOf(HttpConnectTimeoutException.class);
         assertThat(elapsed).isBetween(290L, 2000L);
+        assertThat(client.openConnections()).isZero();
       } finally {
         for (Socket f : fillers) {
           f.close();
@@ -358,6 +361,7 @@ class UpstreamClientTest {
     long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertThat(t).isExactlyInstanceOf(HttpTimeoutException.class);
     assertThat(elapsed).isBetween(290L, 2000L);
+    assertThat(client.openConnections()).isZero();
     never.countDown();
   }
 
@@ -400,6 +404,7 @@ class UpstreamClientTest {
     Throwable t = r.failure();
     assertThat(t).isInstanceOf(ProtocolException.class);
     assertThat(client.idleConnections(endpoint())).isZero();
+    assertThat(client.openConnections()).isZero();
   }
 
   @Test
@@ -430,6 +435,7 @@ class UpstreamClientTest {
     assertThat(r.ended.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(r.error.get()).isNotNull();
     assertThat(r.info.get().statusCode()).isEqualTo(200);
+    assertThat(client.openConnections()).isZero();
   }
 
   @Test
@@ -515,6 +521,7 @@ class UpstreamClientTest {
       assertThat(r.await().body()).isEqualTo("ok");
     }
     assertThat(upstream.accepted.get()).isLessThanOrEqualTo(200);
+    assertThat(client.openConnections()).isEqualTo(client.idleConnections(endpoint())).isEqualTo(upstream.accepted.get());
   }
 
   @Test
