@@ -10,8 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Streams the upstream's answer into the {@link ResponseSink}: status and headers first, then each
@@ -29,8 +27,10 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private volatile Flow.Subscription subscription;
   private volatile boolean ended; // set on the serial executor
   private boolean started; // serial
-  private volatile long generation; // of the idle timer
-  private volatile ScheduledFuture<?> idleTimer;
+  private volatile long generation; // of the demand the upstream owes
+  private volatile long waitingGeneration;
+  private volatile long demandedAt;
+  private volatile boolean watched;
 
   ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
     this.call = call;
@@ -71,24 +71,38 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
   /** Asks the upstream for the next chunk, which must come within the body idle timeout. */
   private void demand() {
-    ScheduledFuture<?> old = idleTimer;
-    if (old != null) {
-      old.cancel(false);
-    }
+    // No timer task per chunk: the shared IdleWatch scans waiting relays a few times a second.
     long gen = ++generation;
-    idleTimer = Timers.SCHEDULER.schedule(() -> call.serial.execute(() -> {
+    demandedAt = System.nanoTime();
+    waitingGeneration = gen;
+    if (!watched) {
+      watched = true;
+      IdleWatch.watch(this);
+    }
+    subscription.request(1);
+  }
+
+  /**
+   * Called by {@link IdleWatch}: whether the upstream has owed a chunk for longer than the body
+   * idle timeout; if so, the timeout is handled on the call's serial executor.
+   */
+  boolean checkIdle(long now) {
+    long gen = waitingGeneration;
+    if (ended || gen != generation || now - demandedAt < call.fwd.bodyIdleTimeout.toNanos()) {
+      return ended;
+    }
+    call.serial.execute(() -> {
       if (!ended && generation == gen) {
         idle();
       }
-    }), call.fwd.bodyIdleTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    subscription.request(1);
+    });
+    return false;
   }
 
   private void stopTimer() {
     generation++;
-    ScheduledFuture<?> t = idleTimer;
-    if (t != null) {
-      t.cancel(false);
+    if (watched) {
+      IdleWatch.unwatch(this);
     }
   }
 
@@ -129,6 +143,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
   @Override
   public void onNext(List<ByteBuffer> items) {
+    waitingGeneration = 0; // the chunk owed has come
     call.serial.execute(() -> {
       if (ended || !started()) {
         return;

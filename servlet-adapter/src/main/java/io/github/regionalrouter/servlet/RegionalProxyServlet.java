@@ -190,8 +190,12 @@ public final class RegionalProxyServlet extends HttpServlet {
   public void destroy() {
     RegionalRouter r = router;
     ExecutorService e = executor;
+    Forwarder f = forwarder;
     router = null;
     forwarder = null;
+    if (f != null) {
+      f.close(); // the fast lane's selector thread
+    }
     executor = null;
     if (e != null) {
       e.shutdownNow();
