@@ -49,7 +49,8 @@ final class FaultWindow {
     Map<String, Long> unexplained = new TreeMap<>();
     for (SoakLoad.Failure f : failures) {
       if (explaining(windows, f) == null) {
-        unexplained.merge(f.key + " (" + f.region + " at " + f.atMillis / 1000 + " s)", 1L, Long::sum);
+        unexplained.merge(f.key + " (" + f.region + " at " + f.atMillis / 1000 + " s"
+            + (f.detail == null ? "" : "; " + f.detail) + ")", 1L, Long::sum);
       }
     }
     return unexplained;
