@@ -11,11 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -48,7 +46,7 @@ public final class SoakBenchmark {
   private final String java;
   private final String classpath;
   private final List<Process> processes = new CopyOnWriteArrayList<>();
-  private final List<Window> windows = new CopyOnWriteArrayList<>();
+  private final List<FaultWindow> windows = new CopyOnWriteArrayList<>();
   private final HttpClient control = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile String faultScriptError;
   private long epoch;
@@ -58,39 +56,6 @@ public final class SoakBenchmark {
   private Process discoveryProcess;
   private Process eastProcess;
   private Process centralProcess;
-
-  /** A fault's time span, in ms since the load began, and what it explains. */
-  private static final class Window {
-    final String fault;
-    final String region; // null: every region
-    final long from;
-    long to = Long.MAX_VALUE;
-    final long grace;
-
-    Window(String fault, String region, long from, long grace) {
-      this.fault = fault;
-      this.region = region;
-      this.from = from;
-      this.grace = grace;
-    }
-
-    boolean explains(SoakLoad.Failure f) {
-      if (f.atMillis < from || f.atMillis > (to == Long.MAX_VALUE ? to : to + grace)) {
-        return false;
-      }
-      if (fault.equals("discovery-down")) {
-        // an upload answered 503 before its body was read: the proxy closes the connection, and a
-        // client still sending sees the reset instead of the answer
-        return f.key.equals("503 discovery_unavailable") || (f.key.startsWith("exception ") && f.bodyBytes > 0);
-      }
-      if (!f.region.equals(region)) {
-        return false;
-      }
-      boolean upstreamStatus = f.key.startsWith("502 ") || f.key.startsWith("503 cluster_overloaded")
-          || f.key.startsWith("503 no_healthy_endpoint") || f.key.startsWith("504 ");
-      return upstreamStatus || (fault.equals("upstream-killed") && f.key.startsWith("exception "));
-    }
-  }
 
   private SoakBenchmark() throws IOException {
     this.work = Files.createTempDirectory("rr-soak");
@@ -203,38 +168,12 @@ public final class SoakBenchmark {
     System.out.println("end    " + last);
 
     List<SoakLoad.Failure> failures = load.failures();
-    Map<String, Long> unexplained = new TreeMap<>();
-    Map<String, Long> explainedBy = new TreeMap<>();
-    for (SoakLoad.Failure f : failures) {
-      // the latest fault that began before the failure and explains it
-      Window w = windows.stream().filter(x -> x.explains(f))
-          .max(Comparator.comparingLong((Window x) -> x.from)).orElse(null);
-      if (w == null) {
-        unexplained.merge(f.key + " (" + f.region + " at " + f.atMillis / 1000 + " s)", 1L, Long::sum);
-      } else {
-        explainedBy.merge(f.key + " <- " + w.fault + (w.region == null ? "" : " " + w.region), 1L, Long::sum);
-      }
-    }
-    System.out.println();
-    System.out.println("fault windows (s since load start):");
-    for (Window w : windows) {
-      System.out.printf(Locale.ROOT, "  %-16s %-12s %6.1f - %6.1f (+%d s grace)%n", w.fault,
-          w.region == null ? "" : w.region, w.from / 1000.0, w.to / 1000.0, w.grace / 1000);
-    }
+    Map<String, Long> unexplained = FaultWindow.explain(windows, failures);
+    FaultWindow.printWindows(windows);
     System.out.printf(Locale.ROOT, "requests: %d sent, %d ok, %d failed, %d never finished; %.1f MB posted%n",
         load.started(), load.ok(), failures.size(), neverFinished, load.bytesPosted() / 1e6);
     System.out.println("failures by reason: " + load.failureCounts());
-    System.out.println("explained: " + explainedBy);
-    System.out.println("unexplained: " + unexplained);
-    Map<String, Long> details = new TreeMap<>();
-    for (SoakLoad.Failure f : failures) {
-      if (f.detail != null) {
-        details.merge(f.detail, 1L, Long::sum);
-      }
-    }
-    if (!details.isEmpty()) {
-      System.out.println("exceptions seen by the client: " + details);
-    }
+    FaultWindow.print(windows, failures, unexplained);
 
     boolean threadsOk = last.threads >= 0 && last.threads <= threadBound;
     boolean fdsOk = last.fds >= 0 && last.fds <= fdBound;
@@ -286,7 +225,7 @@ public final class SoakBenchmark {
     long upstreamGrace = 40_000; // outlier ejection (30 s) after the upstream is back
     try {
       at(total * 15 / 100);
-      Window w = open("discovery-down", null, discoveryGrace);
+      FaultWindow w = open("discovery-down", null, discoveryGrace);
       discoveryProcess.destroyForcibly().waitFor();
       pause(down);
       discoveryProcess = startDiscovery();
@@ -332,7 +271,7 @@ public final class SoakBenchmark {
     } catch (Exception e) {
       faultScriptError = e.toString();
       System.out.println("fault script failed: " + e);
-      for (Window open : windows) {
+      for (FaultWindow open : windows) {
         if (open.to == Long.MAX_VALUE) {
           close(open);
         }
@@ -355,14 +294,14 @@ public final class SoakBenchmark {
     TimeUnit.MILLISECONDS.sleep(millis); // how long a fault lasts
   }
 
-  private Window open(String fault, String region, long grace) {
-    Window w = new Window(fault, region, elapsedMillis(), grace);
+  private FaultWindow open(String fault, String region, long grace) {
+    FaultWindow w = new FaultWindow(fault, region, elapsedMillis(), grace);
     windows.add(w);
     System.out.printf(Locale.ROOT, "%6.1f s fault: %s %s%n", w.from / 1000.0, fault, region == null ? "" : region);
     return w;
   }
 
-  private void close(Window w) {
+  private void close(FaultWindow w) {
     w.to = elapsedMillis();
     System.out.printf(Locale.ROOT, "%6.1f s fault over: %s %s%n", w.to / 1000.0, w.fault, w.region == null ? "" : w.region);
   }
