@@ -64,7 +64,7 @@ final class ForwardCall {
 
   ForwardCall(Forwarder fwd, InboundRequest request, RequestBody body, ResponseSink sink) {
     this.fwd = fwd;
-    this.request = request;
+    this.request = AbsoluteFormRequest.of(request); // RFC 9112 3.2.2: the target's authority is the Host
     this.body = body;
     this.sink = sink;
     this.serial = new SerialExecutor(fwd.executor);
