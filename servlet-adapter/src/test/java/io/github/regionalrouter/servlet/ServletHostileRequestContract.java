@@ -1,7 +1,6 @@
 package io.github.regionalrouter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.RouteDecision;
@@ -185,8 +184,9 @@ abstract class ServletHostileRequestContract {
     String post = "POST /proxy/x HTTP/1.1\r\nHost: a.example\r\n";
     String get = "GET /proxy/x HTTP/1.1\r\n";
     return Stream.of(
-        // case, request, Jetty 12's answer, Tomcat 11's answer ("400 ours": our invalid_request)
-        Arguments.of("1 tab-prefixed TE with CL", post + "Content-Length: 5\r\nTransfer-Encoding:\tchunked\r\n\r\nhello", "400", "see aBodyWhoseFramingBreaks"),
+        // case, request, Jetty 12's answer, Tomcat 11's answer ("400 ours": our invalid_request).
+        // Answered differently, each in a test of its own: CL with TE (both, and tab-prefixed), TE on
+        // HTTP/1.0, bad chunks, a folded line, a bare LF, 300 headers.
         Arguments.of("2 two Content-Length", post + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "400", "400"),
         Arguments.of("2 Content-Length: 5, 5", post + "Content-Length: 5, 5\r\n\r\nhello", "400", "400"),
         Arguments.of("3 Content-Length: +5", post + "Content-Length: +5\r\n\r\nhello", "400", "400"),
@@ -211,7 +211,6 @@ abstract class ServletHostileRequestContract {
         Arguments.of("8 Host of 256 chars", get + "Host: " + "a".repeat(246) + ".a.example\r\n\r\n", "400 ours", "400 ours"),
         Arguments.of("9 absolute-form with another Host", "GET http://other.example/proxy/x HTTP/1.1\r\nHost: a.example\r\n\r\n", "400", "400"),
         Arguments.of("13 70 KB header", get + "Host: a.example\r\nX-Big: " + "b".repeat(70 * 1024) + "\r\n\r\n", "431", "400"),
-        Arguments.of("13 300 headers", get + "Host: a.example\r\n" + "X-H: v\r\n".repeat(300) + "\r\n", "see aHundredsOfHeaders", "400"),
         Arguments.of("13 16 KB request line", "GET /proxy/" + "a".repeat(16 * 1024) + " HTTP/1.1\r\nHost: a.example\r\n\r\n", "414", "400"));
   }
 
@@ -220,7 +219,6 @@ abstract class ServletHostileRequestContract {
   void aMalformedRequestIsRefusedAndNothingReachesDiscoveryOrTheUpstream(String name, String raw, String jetty,
       String tomcat) throws Exception {
     String expected = expected(jetty, tomcat);
-    assumeThat(expected).as("covered by its own test").doesNotStartWith("see ");
 
     Answer a = send(raw);
 
