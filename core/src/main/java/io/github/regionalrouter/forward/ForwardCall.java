@@ -61,10 +61,11 @@ final class ForwardCall {
   private volatile Endpoint endpoint; // last tried
   private volatile ResponseRelay relay;
   private volatile boolean bodyTooLarge;
+  private volatile boolean bodyUnreadable; // the client's body failed to read: its fault, not the upstream's
 
   ForwardCall(Forwarder fwd, InboundRequest request, RequestBody body, ResponseSink sink) {
     this.fwd = fwd;
-    this.request = request;
+    this.request = AbsoluteFormRequest.of(request); // RFC 9112 3.2.2: the target's authority is the Host
     this.body = body;
     this.sink = sink;
     this.serial = new SerialExecutor(fwd.executor);
@@ -227,7 +228,7 @@ final class ForwardCall {
       return HttpRequest.BodyPublishers.noBody();
     }
     InputStreamPublisher p = new InputStreamPublisher(body.stream(), len, fwd.chunkSize, fwd.executor, bytesIn,
-        fwd.maxRequestBodyBytes, () -> bodyTooLarge = true);
+        fwd.maxRequestBodyBytes, () -> bodyTooLarge = true, () -> bodyUnreadable = true);
     return len > 0 ? HttpRequest.BodyPublishers.fromPublisher(p, len) : HttpRequest.BodyPublishers.fromPublisher(p);
   }
 
@@ -286,6 +287,10 @@ final class ForwardCall {
   private RoutingException classify(Throwable t) {
     if (bodyTooLarge) {
       return tooLarge();
+    }
+    if (bodyUnreadable) {
+      return new RoutingException(FailureReason.INVALID_REQUEST,
+          "request body could not be read (malformed framing, or the client cut it short)", t);
     }
     if (t instanceof RoutingException) {
       return (RoutingException) t;

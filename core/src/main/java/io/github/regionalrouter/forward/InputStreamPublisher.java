@@ -23,12 +23,14 @@ final class InputStreamPublisher implements Flow.Publisher<ByteBuffer> {
   private final AtomicLong bytesRead;
   private final long max;
   private final Runnable tooLarge;
+  private final Runnable unreadable;
   private final AtomicBoolean subscribed = new AtomicBoolean();
 
   InputStreamPublisher(InputStream in, long length, int chunkSize, Executor executor, AtomicLong bytesRead,
-      long max, Runnable tooLarge) {
+      long max, Runnable tooLarge, Runnable unreadable) {
     this.max = max;
     this.tooLarge = tooLarge;
+    this.unreadable = unreadable;
     this.in = in;
     this.length = length;
     this.chunkSize = chunkSize;
@@ -119,9 +121,16 @@ final class InputStreamPublisher implements Flow.Publisher<ByteBuffer> {
           want = (int) Math.min(want, left);
         }
         byte[] buf = new byte[want]; // the client keeps the buffer until it is written: no reuse
-        int n = in.read(buf, 0, want);
+        int n;
+        try {
+          n = in.read(buf, 0, want);
+        } catch (IOException e) {
+          unreadable.run(); // the client's body is malformed (a bad chunk) or was cut off
+          throw e;
+        }
         if (n < 0) {
           if (length >= 0) {
+            unreadable.run();
             throw new EOFException(
                 "request body ended after " + sent + " of " + length + " bytes");
           }

@@ -12,6 +12,10 @@ import java.util.List;
  * and use the target's authority. Doing it here, once, means routing, {@code X-Forwarded-Host}, a
  * preserved {@code Host}, the path sent upstream and the access log all name the same host: a
  * request is never looked up under one host and forwarded as the other.
+ *
+ * <p>The core {@code Forwarder} now applies the same view to every request it forwards, whatever
+ * the adapter; this copy stays because the access log is written from the request as the server
+ * passes it, and it must name the same host and path as the forwarded request.
  */
 final class AbsoluteFormRequest implements InboundRequest {
   private final InboundRequest request;

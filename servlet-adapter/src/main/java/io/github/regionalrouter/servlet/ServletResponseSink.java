@@ -2,6 +2,8 @@ package io.github.regionalrouter.servlet;
 
 import io.github.regionalrouter.forward.ResponseSink;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +21,12 @@ import java.util.Map;
  * length is sent chunked to HTTP/1.1 clients even when they asked {@code Connection: close}, so
  * that an {@link #abort} (no last chunk) is always visible; to an HTTP/1.0 client such a body can
  * only be delimited by the close, and a cut-off one cannot be told from a whole one.
+ *
+ * <p>When the container reports an error on the suspended request ({@link AsyncListener#onError})
+ * before the response started, the container's own answer stands and the sink only completes it.
+ * Tomcat does this when the request body is malformed (a bad chunk): its read fails with a
+ * {@code sendError(400)} of its own, and left to itself it would then turn the request into a 500
+ * error dispatch, racing our answer. From then on the sink refuses to write.
  */
 final class ServletResponseSink implements ResponseSink {
   /** Request attribute that makes the resumed dispatch fail the response (see {@link #abort}). */
@@ -29,16 +37,53 @@ final class ServletResponseSink implements ResponseSink {
   private final boolean chunkable; // an HTTP/1.1 answer that may have a body
   private ServletOutputStream out;
   private byte[] copy = new byte[0];
+  private final Object lock = new Object();
+  private boolean started; // guarded by lock
+  private volatile boolean ended; // the container ended the request (error, or completed)
 
   ServletResponseSink(AsyncContext async) {
     this.async = async;
     this.response = (HttpServletResponse) async.getResponse();
     HttpServletRequest request = (HttpServletRequest) async.getRequest();
     this.chunkable = "HTTP/1.1".equals(request.getProtocol()) && !"HEAD".equalsIgnoreCase(request.getMethod());
+    async.addListener(new AsyncListener() {
+      @Override
+      public void onError(AsyncEvent event) {
+        boolean before;
+        synchronized (lock) {
+          before = !started;
+          ended = true;
+        }
+        if (before) {
+          try {
+            async.complete(); // the container's own error status stands (Tomcat: 400 for a bad body)
+          } catch (RuntimeException e) {
+            // already over
+          }
+        }
+      }
+
+      @Override
+      public void onComplete(AsyncEvent event) {
+        ended = true;
+      }
+
+      @Override
+      public void onTimeout(AsyncEvent event) {}
+
+      @Override
+      public void onStartAsync(AsyncEvent event) {}
+    });
   }
 
   @Override
   public void start(int status, Map<String, List<String>> headers, long contentLength) throws IOException {
+    synchronized (lock) {
+      if (ended) {
+        throw new IOException("the container already ended this request (an error it reported)");
+      }
+      started = true;
+    }
     response.setStatus(status);
     for (Map.Entry<String, List<String>> h : headers.entrySet()) {
       for (String v : h.getValue()) {
@@ -90,6 +135,9 @@ final class ServletResponseSink implements ResponseSink {
    */
   @Override
   public void abort(Throwable cause) {
+    if (ended) {
+      return; // the container has answered and ended it
+    }
     try {
       async.getRequest().setAttribute(ABORT_ATTRIBUTE, cause == null ? new IOException("aborted") : cause);
       async.dispatch();
