@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: {@link #handle} never blocks; it returns once the request is on its way. Routing
  * callbacks run as {@link RegionalRouter#decide} says; every sink call and every read of the
- * request body runs on the {@linkplain Builder#executor executor}. Requests without a body to a
- * plain-HTTP/1.1 endpoint take the {@linkplain Builder#fastLane fast lane}, whose one selector
- * thread parses responses and hands every chunk to the executor. Thread-safe; {@link #close()}
+ * request body runs on the {@linkplain Builder#executor executor}. Requests to a plain-HTTP/1.1
+ * endpoint (with or without a body) take the {@linkplain Builder#fastLane fast lane}, whose one
+ * selector thread writes request bodies as the executor reads them, parses responses and hands
+ * every chunk to the executor. Thread-safe; {@link #close()}
  * stops the threads it started.
  */
 public final class Forwarder implements AutoCloseable {

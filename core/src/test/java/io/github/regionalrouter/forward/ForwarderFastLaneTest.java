@@ -172,6 +172,43 @@ class ForwarderFastLaneTest {
   }
 
   @Test
+  void anEarlyAnswerToAPostReachesTheClientAndTheConnectionIsNotReused() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      s.getOutputStream().write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\nnope"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      in.readAllBytes(); // until the forwarder closes
+    }));
+    java.io.InputStream stalled = new java.io.InputStream() {
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          release.await(); // a client that is slow to send its body
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+        return -1;
+      }
+    };
+    try {
+      Sink s = forward("POST", RequestBody.of(stalled, 1_000_000));
+      assertThat(s.status).isEqualTo(401);
+      assertThat(s.text()).isEqualTo("nope");
+      assertThat(forwarder.upstream().idleConnections(
+          io.github.regionalrouter.cluster.Endpoint.parse("http://127.0.0.1:" + upstream.port()))).isZero();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void withFastLaneBodiesOffAPostTakesJavaNetHttp() throws Exception {
     fastLaneBodies = false;
     start(ScriptedUpstream.answering(OK));

@@ -43,12 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and enforces timeouts; it calls the body handler and the subscriber, which must therefore never
  * block. {@link #send} writes the request head on the caller's thread when a pooled connection is
  * free (the write is non-blocking) and otherwise hands the request to the selector. Host names
- * that are not IP literals are resolved on the {@code resolver} executor.
+ * that are not IP literals are resolved, and request bodies read (blocking, one chunk at a time,
+ * each only after the previous one is written), on the {@code resolver} executor.
  *
- * <p>Connections are pooled per endpoint, newest first, and reused only after a response body was
- * read to its end and neither side asked to close. A request whose pooled connection turns out to
- * be dead before any response byte is retried once on a new connection when its method is
- * idempotent. Thread-safe.
+ * <p>Connections are pooled per endpoint, newest first, and reused only after the request body was
+ * sent whole, the response body read to its end, and neither side asked to close. A request whose
+ * pooled connection turns out to be dead before any response byte is retried once on a new
+ * connection when its method is idempotent and no byte of its body was read yet. Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
