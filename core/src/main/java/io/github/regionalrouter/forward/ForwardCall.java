@@ -132,7 +132,7 @@ final class ForwardCall {
       respondError(timeout(), true);
       return;
     }
-    if (fwd.fastLaneOpen() && body.contentLength() == 0 && "http".equals(ep.scheme())
+    if (fwd.fastLaneOpen() && (body.contentLength() == 0 || fwd.fastLaneBodies) && "http".equals(ep.scheme())
         && cluster.version() == java.net.http.HttpClient.Version.HTTP_1_1) {
       fastLane(ep, remaining);
       return;
@@ -172,7 +172,8 @@ final class ForwardCall {
   }
 
   /**
-   * Sends a request without a body over plain HTTP/1.1 with the forwarder's own client. Its
+   * Sends a request over plain HTTP/1.1 with the forwarder's own client, its body (if any) read
+   * through {@link CountingBody} on the executor. Its
    * callbacks run on that client's selector thread, so a failure is handed to the executor (it
    * may call listeners or start another attempt).
    */
@@ -186,8 +187,9 @@ final class ForwardCall {
     }
     CompletableFuture<Void> sent;
     try {
+      long len = body.contentLength();
       sent = fwd.upstream().send(ep, request.method(), pathAndQuery, headers, host, cluster.connectTimeout(),
-          Duration.ofNanos(remaining), handler(ep));
+          Duration.ofNanos(remaining), len == 0 ? null : countingBody(), len, handler(ep));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -220,6 +222,59 @@ final class ForwardCall {
       }
       return r;
     };
+  }
+
+  private CountingBody countingBody;
+
+  /** The body stream, counted into {@link #bytesIn} and cut off past the limit; one per call. */
+  private CountingBody countingBody() {
+    if (countingBody == null) {
+      countingBody = new CountingBody(body.stream());
+    }
+    return countingBody;
+  }
+
+  /**
+   * Counts what is read into {@link #bytesIn}, like {@link InputStreamPublisher}, and fails past
+   * {@code maxRequestBodyBytes} (then the answer is 413).
+   */
+  private final class CountingBody extends java.io.FilterInputStream {
+    private long read;
+
+    CountingBody(java.io.InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        read += n;
+        bytesIn.addAndGet(n);
+        if (read > fwd.maxRequestBodyBytes) {
+          bodyTooLarge = true;
+          throw new IOException("request body is larger than " + fwd.maxRequestBodyBytes + " bytes");
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      // the forwarder does not close the stream
+    }
   }
 
   private HttpRequest.BodyPublisher publisher() {
@@ -294,6 +349,9 @@ final class ForwardCall {
     }
     if (t instanceof RoutingException) {
       return (RoutingException) t;
+    }
+    if (t instanceof io.github.regionalrouter.internal.upstream.RequestBodyException) {
+      return new RoutingException(FailureReason.INVALID_REQUEST, "request body could not be read", t);
     }
     if (t instanceof HttpConnectTimeoutException) {
       return new RoutingException(FailureReason.UPSTREAM_TIMEOUT, "connecting to the upstream timed out after "

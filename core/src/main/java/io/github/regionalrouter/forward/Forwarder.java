@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: {@link #handle} never blocks; it returns once the request is on its way. Routing
  * callbacks run as {@link RegionalRouter#decide} says; every sink call and every read of the
- * request body runs on the {@linkplain Builder#executor executor}. Requests without a body to a
- * plain-HTTP/1.1 endpoint take the {@linkplain Builder#fastLane fast lane}, whose one selector
- * thread parses responses and hands every chunk to the executor. Thread-safe; {@link #close()}
+ * request body runs on the {@linkplain Builder#executor executor}. Requests to a plain-HTTP/1.1
+ * endpoint (with or without a body) take the {@linkplain Builder#fastLane fast lane}, whose one
+ * selector thread writes request bodies as the executor reads them, parses responses and hands
+ * every chunk to the executor. Thread-safe; {@link #close()}
  * stops the threads it started.
  */
 public final class Forwarder implements AutoCloseable {
@@ -49,6 +50,7 @@ public final class Forwarder implements AutoCloseable {
   final long maxRequestBodyBytes;
   final java.time.Duration bodyIdleTimeout;
   final boolean fastLane;
+  final boolean fastLaneBodies;
   private final boolean ownsExecutor;
   private final Object upstreamLock = new Object();
   private volatile UpstreamClient upstream;
@@ -66,6 +68,7 @@ public final class Forwarder implements AutoCloseable {
     this.maxRequestBodyBytes = b.maxRequestBodyBytes;
     this.bodyIdleTimeout = b.bodyIdleTimeout;
     this.fastLane = b.fastLane;
+    this.fastLaneBodies = b.fastLaneBodies;
   }
 
   /** The fast-lane client, started on first use. */
@@ -204,6 +207,7 @@ public final class Forwarder implements AutoCloseable {
     private long maxRequestBodyBytes = Long.MAX_VALUE;
     private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
     private boolean fastLane = true;
+    private boolean fastLaneBodies = true;
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -289,17 +293,28 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
-     * Whether requests without a body to an {@code http} endpoint of an HTTP/1.1 cluster are sent
-     * with the forwarder's own lean HTTP/1.1 client instead of the cluster's
-     * {@link java.net.http.HttpClient} (several times the throughput on small responses); {@code true}
-     * unless set. Everything else ({@code https}, HTTP/2, request bodies) always uses the cluster's
-     * client. The fast lane runs one daemon selector thread per forwarder, started on first use and
+     * Whether requests to an {@code http} endpoint of an HTTP/1.1 cluster are sent with the
+     * forwarder's own lean HTTP/1.1 client instead of the cluster's {@link java.net.http.HttpClient}
+     * (several times the throughput on small responses); {@code true} unless set. Requests with a
+     * body take it too unless {@link #fastLaneBodies} is off. Everything else ({@code https},
+     * HTTP/2) always uses the cluster's client. The fast lane runs one daemon selector thread per forwarder, started on first use and
      * stopped by {@link Forwarder#close()}; it keeps up to 256 idle connections per endpoint for 60
      * seconds, reads responses strictly (an invalid one is answered 502) and enforces the cluster's
      * connect and request timeouts like java.net.http does.
      */
     public Builder fastLane(boolean enabled) {
       this.fastLane = enabled;
+      return this;
+    }
+
+    /**
+     * Whether requests with a body take the {@linkplain #fastLane fast lane} too (when it is on);
+     * {@code true} unless set. The body is read on the {@linkplain #executor executor} one chunk
+     * of 16 KiB at a time, each only once the previous one is written upstream. Off, they use the
+     * cluster's {@link java.net.http.HttpClient}, which is laxer about malformed answers.
+     */
+    public Builder fastLaneBodies(boolean enabled) {
+      this.fastLaneBodies = enabled;
       return this;
     }
 

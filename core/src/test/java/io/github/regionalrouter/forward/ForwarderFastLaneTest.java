@@ -44,13 +44,17 @@ class ForwarderFastLaneTest {
 
   private Duration requestTimeout = Duration.ofSeconds(10);
 
+  private boolean fastLaneBodies = true;
+  private long maxRequestBodyBytes = Long.MAX_VALUE;
+
   private void start(String endpoint, boolean fastLane) {
     router = RegionalRouter.builder()
         .resolver(RegionResolvers.fixed(Map.of("a.example", "r1")))
         .noCache()
         .cluster(Cluster.named("r1").endpoint(endpoint).requestTimeout(requestTimeout))
         .build();
-    forwarder = Forwarder.builder(router).fastLane(fastLane).retries(false).build();
+    forwarder = Forwarder.builder(router).fastLane(fastLane).fastLaneBodies(fastLaneBodies)
+        .maxRequestBodyBytes(maxRequestBodyBytes).retries(false).build();
   }
 
   private void start(ScriptedUpstream up) {
@@ -96,34 +100,174 @@ class ForwarderFastLaneTest {
   }
 
   private Sink forward(String method, byte[] body) throws Exception {
+    RequestBody b = body == null ? RequestBody.empty() : RequestBody.of(new ByteArrayInputStream(body), body.length);
+    return forward(method, b);
+  }
+
+  private ForwardResult lastResult;
+
+  private Sink forward(String method, RequestBody b) throws Exception {
     InboundRequest request = InboundRequest.builder().method(method).target("/x").header("Host", "a.example").build();
     Sink sink = new Sink();
-    RequestBody b = body == null ? RequestBody.empty() : RequestBody.of(new ByteArrayInputStream(body), body.length);
-    forwarder.handle(request, b, sink).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    lastResult = forwarder.handle(request, b, sink).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(sink.ended.await(5, TimeUnit.SECONDS)).isTrue();
     return sink;
+  }
+
+  /** Reads each request head and its Content-Length body, answers OK, keeps the connection. */
+  private static ScriptedUpstream echoingBodies(java.util.concurrent.BlockingQueue<String> got) throws IOException {
+    return new ScriptedUpstream((s, in) -> {
+      String head;
+      while ((head = ScriptedUpstream.readHead(in)) != null) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+        int len = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        got.add(head + new String(in.readNBytes(len), StandardCharsets.ISO_8859_1));
+        s.getOutputStream().write(OK.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+      }
+    });
   }
 
   private static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Up: 1\r\n\r\nok";
 
   @Test
-  void aGetTakesTheFastLaneAndAPostWithABodyTakesJavaNetHttp() throws Exception {
-    start(ScriptedUpstream.answering(OK));
-    Sink get = forward("GET", null);
+  void aGetAndAPostWithABodyTakeTheFastLaneOnOneConnection() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    start(echoingBodies(got));
+    Sink get = forward("GET", (byte[]) null);
     assertThat(get.status).isEqualTo(200);
     assertThat(get.text()).isEqualTo("ok");
-    assertThat(get.headers).containsKey("X-Up");
-    assertThat(upstream.heads.take()).startsWith("GET /x HTTP/1.1\r\nHost: 127.0.0.1:").doesNotContain("Java-http-client");
+    assertThat(got.take()).startsWith("GET /x HTTP/1.1\r\nHost: 127.0.0.1:").doesNotContain("Java-http-client");
     Sink post = forward("POST", "abc".getBytes(StandardCharsets.UTF_8));
     assertThat(post.text()).isEqualTo("ok");
+    assertThat(lastResult.bytesIn()).isEqualTo(3);
+    assertThat(got.take()).startsWith("POST /x HTTP/1.1\r\n").contains("\r\nContent-Length: 3\r\n")
+        .doesNotContain("Java-http-client").doesNotContainIgnoringCase("expect").endsWith("\r\n\r\nabc");
+    assertThat(upstream.accepted.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aChunkedBodyTakesTheFastLaneAndIsCounted() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    start(new ScriptedUpstream((s, in) -> {
+      String head = ScriptedUpstream.readHead(in);
+      StringBuilder b = new StringBuilder(head);
+      while (!b.toString().endsWith("\r\n0\r\n\r\n")) {
+        b.append((char) in.read());
+      }
+      got.add(b.toString());
+      s.getOutputStream().write(OK.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      in.readAllBytes();
+    }));
+    byte[] body = new byte[40_000];
+    java.util.Arrays.fill(body, (byte) 'z');
+    Sink post = forward("POST", RequestBody.of(new ByteArrayInputStream(body), -1));
+    assertThat(post.status).isEqualTo(200);
+    assertThat(lastResult.bytesIn()).isEqualTo(40_000);
+    String sent = got.take();
+    assertThat(sent).contains("\r\nTransfer-Encoding: chunked\r\n").doesNotContain("Java-http-client");
+    assertThat(sent.substring(sent.indexOf("\r\n\r\n") + 4)).isEqualTo("4000\r\n" + "z".repeat(16384) + "\r\n"
+        + "4000\r\n" + "z".repeat(16384) + "\r\n" + "1c40\r\n" + "z".repeat(7232) + "\r\n0\r\n\r\n");
+  }
+
+  @Test
+  void anEarlyAnswerToAPostReachesTheClientAndTheConnectionIsNotReused() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    start(new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      s.getOutputStream().write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\n\r\nnope"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      in.readAllBytes(); // until the forwarder closes
+    }));
+    java.io.InputStream stalled = new java.io.InputStream() {
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          release.await(); // a client that is slow to send its body
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+        return -1;
+      }
+    };
+    try {
+      Sink s = forward("POST", RequestBody.of(stalled, 1_000_000));
+      assertThat(s.status).isEqualTo(401);
+      assertThat(s.text()).isEqualTo("nope");
+      assertThat(forwarder.upstream().idleConnections(
+          io.github.regionalrouter.cluster.Endpoint.parse("http://127.0.0.1:" + upstream.port()))).isZero();
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void withFastLaneBodiesOffAPostTakesJavaNetHttp() throws Exception {
+    fastLaneBodies = false;
+    start(ScriptedUpstream.answering(OK));
+    assertThat(forward("POST", "abc".getBytes(StandardCharsets.UTF_8)).text()).isEqualTo("ok");
     assertThat(upstream.heads.take()).contains("Java-http-client");
+  }
+
+  @Test
+  void aClientBodyThatFailsMidWayIsA400AndTheUpstreamSeesTheConnectionClosedEarly() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    start(new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      got.add(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+    }));
+    java.io.InputStream failing = new java.io.InputStream() {
+      boolean gave;
+
+      @Override
+      public int read() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (gave) {
+          throw new IOException("client went away");
+        }
+        gave = true;
+        b[off] = 'h';
+        b[off + 1] = 'i';
+        return 2;
+      }
+    };
+    Sink s = forward("POST", RequestBody.of(failing, 100));
+    assertThat(s.status).isEqualTo(400);
+    assertThat(s.headers.get("X-Router-Error")).containsExactly("invalid_request");
+    assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("hi");
+    assertThat(lastResult.bytesIn()).isEqualTo(2);
+    assertThat(router.clusters().get("r1").inFlight()).isZero();
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIsA413AndTheUpstreamNeverGetsTheLastChunk() throws Exception {
+    maxRequestBodyBytes = 20_000;
+    java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    start(new ScriptedUpstream((s, in) -> {
+      ScriptedUpstream.readHead(in);
+      got.add(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+    }));
+    Sink s = forward("POST", RequestBody.of(new ByteArrayInputStream(new byte[50_000]), -1));
+    assertThat(s.status).isEqualTo(413);
+    assertThat(got.poll(10, TimeUnit.SECONDS)).doesNotEndWith("0\r\n\r\n").hasSizeLessThan(20_000);
   }
 
   @Test
   void withTheFastLaneOffEverythingTakesJavaNetHttp() throws Exception {
     upstream = ScriptedUpstream.answering(OK);
     start("http://127.0.0.1:" + upstream.port(), false);
-    assertThat(forward("GET", null).text()).isEqualTo("ok");
+    assertThat(forward("GET", (byte[]) null).text()).isEqualTo("ok");
     assertThat(upstream.heads.take()).contains("Java-http-client");
   }
 
@@ -131,7 +275,7 @@ class ForwarderFastLaneTest {
   void anInvalidUpstreamAnswerIsA502AndNothingOfItReachesTheClient() throws Exception {
     start(ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n"
         + "X-Evil: 1\r\n\r\n2\r\nok\r\n0\r\n\r\n"));
-    Sink s = forward("GET", null);
+    Sink s = forward("GET", (byte[]) null);
     assertThat(s.status).isEqualTo(502);
     assertThat(s.headers.get("X-Router-Error")).containsExactly("upstream_protocol_error");
     assertThat(s.headers).doesNotContainKey("X-Evil");
@@ -145,7 +289,7 @@ class ForwarderFastLaneTest {
       port = s.getLocalPort();
     }
     start("http://127.0.0.1:" + port, true);
-    Sink s = forward("GET", null);
+    Sink s = forward("GET", (byte[]) null);
     assertThat(s.status).isEqualTo(502);
     assertThat(s.headers.get("X-Router-Error")).containsExactly("upstream_unreachable");
     assertThat(router.clusters().get("r1").inFlight()).isZero();
@@ -160,7 +304,7 @@ class ForwarderFastLaneTest {
       never.await();
     }));
     long t0 = System.nanoTime();
-    Sink s = forward("GET", null);
+    Sink s = forward("GET", (byte[]) null);
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertThat(s.status).isEqualTo(504);
     assertThat(ms).isBetween(490L, 3000L);
@@ -177,7 +321,7 @@ class ForwarderFastLaneTest {
       sock.setSoLinger(true, 0);
       sock.close();
     }));
-    Sink s = forward("GET", null);
+    Sink s = forward("GET", (byte[]) null);
     assertThat(s.status).isEqualTo(200);
     assertThat(s.aborted).isNotNull();
     assertThat(router.clusters().get("r1").inFlight()).isZero();
@@ -186,7 +330,7 @@ class ForwarderFastLaneTest {
   @Test
   void closeStopsTheFastLaneThread() throws Exception {
     start(ScriptedUpstream.answering(OK));
-    forward("GET", null);
+    forward("GET", (byte[]) null);
     long before = threads();
     forwarder.close();
     assertThat(threads()).isEqualTo(before - 1);

@@ -47,6 +47,8 @@ final class Conn {
   final SocketChannel ch;
   SelectionKey key;
   private int interest;
+  private int baseInterest; // what the response side wants
+  private boolean writing; // a request-body chunk waits for the channel to be writable
   private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER).flip(); // always in read mode
   Exchange x;
   long idleSince;
@@ -68,6 +70,7 @@ final class Conn {
   private boolean keepAlive;
   private boolean eof;
   private boolean received; // any byte of this exchange's response
+  private boolean bodyCut; // the request body was not sent whole: never reuse
 
   Conn(UpstreamClient client, Endpoint endpoint, SocketChannel ch) {
     this.client = client;
@@ -86,6 +89,7 @@ final class Conn {
     received = false;
     bodyDone = false;
     eof = false;
+    bodyCut = false;
   }
 
   /**
@@ -109,9 +113,18 @@ final class Conn {
   }
 
   void setInterest(int ops) {
-    if (ops != interest && !closed) {
-      key.interestOps(ops);
-      interest = ops;
+    baseInterest = ops;
+    int want = writing ? ops | SelectionKey.OP_WRITE : ops;
+    if (want != interest && !closed) {
+      key.interestOps(want);
+      interest = want;
+    }
+  }
+
+  private void setWriting(boolean w) {
+    if (writing != w) {
+      writing = w;
+      setInterest(baseInterest);
     }
   }
 
@@ -123,7 +136,7 @@ final class Conn {
     }
     client.busy.add(this);
     if (written) {
-      drive();
+      headWritten();
     } else {
       setInterest(SelectionKey.OP_WRITE);
     }
@@ -143,20 +156,91 @@ final class Conn {
   }
 
   void onWritable() {
-    if (x == null) {
+    Exchange ex = x;
+    if (ex == null) {
+      setWriting(false);
+      return;
+    }
+    if (!ex.request.hasRemaining()) {
+      writeBody(ex);
       return;
     }
     try {
-      ch.write(x.request);
+      ch.write(ex.request);
     } catch (IOException e) {
       failIo(e);
       return;
     }
-    if (x.request.hasRemaining()) {
+    if (ex.request.hasRemaining()) {
       setInterest(SelectionKey.OP_WRITE);
     } else {
-      drive();
+      headWritten();
     }
+  }
+
+  /** The request head is out: start pumping the body, if any, and read the answer. */
+  private void headWritten() {
+    Exchange ex = x;
+    if (ex != null && ex.body != null && !ex.bodyStarted) {
+      ex.bodyStarted = true;
+      ex.readBody(this);
+    }
+    drive();
+  }
+
+  /**
+   * A chunk of the request body was read (or the read failed) on the executor. Selector thread.
+   * Ignored once the exchange left this connection or stopped sending (an early answer).
+   */
+  void onBodyRead(Exchange ex, ByteBuffer out, IOException err) {
+    ex.bodyReading = false;
+    if (x != ex || ex.done || ex.bodyStopped) {
+      return;
+    }
+    if (err != null) {
+      // never let the upstream take a truncated body for a whole one: close before its end
+      fail(new RequestBodyException(err));
+      return;
+    }
+    ex.bodyOut = out;
+    writeBody(ex);
+  }
+
+  /** Writes what is left of the current body chunk; then reads the next, or marks the body sent. */
+  private void writeBody(Exchange ex) {
+    ByteBuffer out = ex.bodyOut;
+    if (out == null || ex.bodyStopped) {
+      setWriting(false);
+      return;
+    }
+    try {
+      ch.write(out);
+    } catch (IOException e) {
+      // the upstream may have answered and closed: stop sending, read what it said
+      stopBody(ex);
+      drive();
+      return;
+    }
+    if (out.hasRemaining()) {
+      setWriting(true);
+      return;
+    }
+    ex.bodyOut = null;
+    setWriting(false);
+    if (ex.isLast(out)) {
+      ex.bodySent = true;
+    } else {
+      ex.readBody(this);
+    }
+  }
+
+  /** Sends no more of the request body; the connection is not reused after this exchange. */
+  private void stopBody(Exchange ex) {
+    ex.bodyStopped = true;
+    ex.bodyOut = null;
+    keepAlive = false;
+    bodyCut = true;
+    setWriting(false);
   }
 
   void onReadable() {
@@ -206,6 +290,9 @@ final class Conn {
             return;
           }
           if (parseHead(end)) {
+            if (ex.body != null && !ex.bodySent) {
+              stopBody(ex); // an early answer (413, 401...): deliver it, send no more
+            }
             HttpResponse.BodySubscriber<Void> s = ex.handler.apply(info);
             info = null;
             ex.subscriber = s;
@@ -634,7 +721,8 @@ final class Conn {
   /** The body is fully read: pool or close the connection, then tell the subscriber. */
   private void finish() {
     Exchange ex = detach();
-    boolean reuse = keepAlive && framing != TO_EOF && !in.hasRemaining() && !eof;
+    boolean reuse = keepAlive && !bodyCut && framing != TO_EOF && !in.hasRemaining() && !eof
+        && (ex.body == null || ex.bodySent);
     if (reuse) {
       setInterest(0);
       client.release(this);
@@ -663,11 +751,13 @@ final class Conn {
   /** EOF or reset before a complete head: retry once if the pooled connection was stale. */
   private void closedBeforeHead(IOException cause) {
     Exchange ex = x;
-    if (ex.reused && !received && !ex.retried && ex.idempotent && !client.isClosed()) {
+    if (ex.reused && !received && !ex.retried && ex.idempotent && !client.isClosed()
+        && (ex.body == null || (ex.bodyRead == 0 && !ex.bodyReading && ex.bodyOut == null))) {
       close();
       detach();
       ex.retried = true;
       ex.reused = false;
+      ex.bodyStarted = false;
       ex.request.position(0);
       client.connect(ex);
       return;

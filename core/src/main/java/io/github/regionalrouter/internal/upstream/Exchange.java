@@ -1,6 +1,9 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -30,6 +33,22 @@ final class Exchange implements Flow.Subscription {
   final long connectTimeoutNanos;
   final long deadline; // System.nanoTime() by which the response head must be in
 
+  /** The most request-body bytes read ahead of the connection: one chunk per exchange. */
+  static final int BODY_CHUNK = 16 * 1024;
+  private static final int CHUNK_HEAD = 8; // room for "4000\r\n" before the data
+  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+
+  // the request body: read on the client's executor, written on the selector thread
+  final InputStream body; // null: none
+  final long bodyLength; // -1: unknown, sent chunked
+  boolean bodyStarted; // the first read was asked for (selector)
+  boolean bodyReading; // a read runs on the executor (selector)
+  boolean bodySent; // every byte and the framing's end are written (selector)
+  boolean bodyStopped; // an early answer or a failure: no more is read or written (selector)
+  ByteBuffer bodyOut; // the chunk being written (selector)
+  long bodyRead; // bytes read from the stream (executor, then selector after the hand-back)
+  private byte[] bodyBuf;
+
   boolean reused; // the current attempt is on a pooled connection
   boolean retried; // the one retry after a dead pooled connection was made
   Conn conn; // serving this exchange once the head is in
@@ -40,6 +59,14 @@ final class Exchange implements Flow.Subscription {
 
   Exchange(UpstreamClient client, Endpoint endpoint, String method, ByteBuffer request,
       HttpResponse.BodyHandler<Void> handler, CompletableFuture<Void> future, long connectTimeoutNanos, long deadline) {
+    this(client, endpoint, method, request, null, 0, handler, future, connectTimeoutNanos, deadline);
+  }
+
+  Exchange(UpstreamClient client, Endpoint endpoint, String method, ByteBuffer request, InputStream body,
+      long bodyLength, HttpResponse.BodyHandler<Void> handler, CompletableFuture<Void> future,
+      long connectTimeoutNanos, long deadline) {
+    this.body = body;
+    this.bodyLength = bodyLength;
     this.client = client;
     this.endpoint = endpoint;
     this.head = method.equals("HEAD");
@@ -49,6 +76,76 @@ final class Exchange implements Flow.Subscription {
     this.future = future;
     this.connectTimeoutNanos = connectTimeoutNanos;
     this.deadline = deadline;
+  }
+
+  /**
+   * Reads the next chunk of the request body on the executor (blocking), framed for the wire, and
+   * hands it to {@code c} on the selector thread. One read at a time, started by the selector.
+   */
+  void readBody(Conn c) {
+    bodyReading = true;
+    try {
+      client.bodyExecutor().execute(() -> {
+        ByteBuffer out = null;
+        IOException err = null;
+        try {
+          out = readChunk();
+        } catch (IOException e) {
+          err = e;
+        } catch (RuntimeException e) {
+          err = new IOException("request body: " + e, e);
+        }
+        ByteBuffer o = out;
+        IOException f = err;
+        client.execute(() -> c.onBodyRead(this, o, f));
+      });
+    } catch (RuntimeException e) {
+      bodyReading = false;
+      c.onBodyRead(this, null, new IOException("request body: the executor refused the read", e));
+    }
+  }
+
+  /** The next framed chunk: data (and its chunk framing), or the last chunk; empty if nothing is left. */
+  private ByteBuffer readChunk() throws IOException {
+    boolean chunked = bodyLength < 0;
+    if (bodyBuf == null) {
+      bodyBuf = new byte[chunked ? CHUNK_HEAD + BODY_CHUNK + 2 : (int) Math.min(BODY_CHUNK, bodyLength)];
+    }
+    byte[] b = bodyBuf;
+    int off = chunked ? CHUNK_HEAD : 0;
+    int want = chunked ? BODY_CHUNK : (int) Math.min(b.length, bodyLength - bodyRead);
+    if (want == 0) {
+      return ByteBuffer.allocate(0);
+    }
+    int n;
+    do {
+      n = body.read(b, off, want);
+    } while (n == 0);
+    if (n < 0) {
+      if (!chunked) {
+        throw new EOFException("request body ended after " + bodyRead + " of " + bodyLength + " bytes");
+      }
+      return ByteBuffer.wrap(LAST_CHUNK);
+    }
+    bodyRead += n;
+    if (!chunked) {
+      return ByteBuffer.wrap(b, 0, n);
+    }
+    String size = Integer.toHexString(n);
+    int start = CHUNK_HEAD - size.length() - 2;
+    for (int i = 0; i < size.length(); i++) {
+      b[start + i] = (byte) size.charAt(i);
+    }
+    b[CHUNK_HEAD - 2] = '\r';
+    b[CHUNK_HEAD - 1] = '\n';
+    b[CHUNK_HEAD + n] = '\r';
+    b[CHUNK_HEAD + n + 1] = '\n';
+    return ByteBuffer.wrap(b, start, CHUNK_HEAD + n + 2 - start);
+  }
+
+  /** Whether {@code out} (just written) ended the body. */
+  boolean isLast(ByteBuffer out) {
+    return bodyLength < 0 ? out.array() == LAST_CHUNK : bodyRead == bodyLength;
   }
 
   /** Uses one unit of demand; only the selector thread takes, so check-then-take is safe. */

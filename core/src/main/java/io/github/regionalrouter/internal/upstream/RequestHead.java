@@ -10,6 +10,8 @@ final class RequestHead {
   private static final byte[] VERSION = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] HOST = "Host: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] CL0 = "Content-Length: 0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] CL = "Content-Length: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] TE = "Transfer-Encoding: chunked\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** Whether {@code method} is one whose empty request still says {@code Content-Length: 0}. */
   private static boolean wantsLength(String m) {
@@ -22,9 +24,27 @@ final class RequestHead {
    * @throws IllegalArgumentException naming the bad method, target, header name or value
    */
   static ByteBuffer encode(String method, String target, String host, List<String[]> headers) {
-    boolean cl = wantsLength(method);
+    return encode(method, target, host, headers, 0);
+  }
+
+  /**
+   * As {@link #encode(String, String, String, List)}, framing a body of {@code bodyLength} bytes:
+   * {@code Content-Length} when {@code >= 0} ({@code 0} only for methods that expect a body),
+   * {@code Transfer-Encoding: chunked} when {@code -1}.
+   */
+  static ByteBuffer encode(String method, String target, String host, List<String[]> headers, long bodyLength) {
+    byte[] framing;
+    if (bodyLength < 0) {
+      framing = TE;
+    } else if (bodyLength > 0) {
+      framing = (new String(CL, java.nio.charset.StandardCharsets.US_ASCII) + bodyLength + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    } else {
+      framing = wantsLength(method) ? CL0 : null;
+    }
+    boolean cl = framing != null;
     int len = method.length() + 1 + target.length() + VERSION.length + HOST.length + host.length() + 2
-        + (cl ? CL0.length : 0) + 2;
+        + (cl ? framing.length : 0) + 2;
     for (int i = 0, n = headers.size(); i < n; i++) {
       String[] h = headers.get(i);
       len += h[0].length() + 2 + h[1].length() + 2;
@@ -49,8 +69,8 @@ final class RequestHead {
     p += HOST.length;
     p = value(b, p, host, "Host");
     if (cl) {
-      System.arraycopy(CL0, 0, b, p, CL0.length);
-      p += CL0.length;
+      System.arraycopy(framing, 0, b, p, framing.length);
+      p += framing.length;
     }
     for (int i = 0, n = headers.size(); i < n; i++) {
       String[] h = headers.get(i);

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A lean non-blocking HTTP/1.1 client for plain-TCP requests without a body, with the contract
+ * A lean non-blocking HTTP/1.1 client for plain-TCP requests (with or without a body), with the contract
  * of {@link java.net.http.HttpClient#sendAsync}: the body handler is applied once the status and
  * headers are in, its subscriber gets the (de-chunked) body within the demand it signals, and the
  * future completes when the body has been read, or exceptionally with the exception types
@@ -43,12 +43,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and enforces timeouts; it calls the body handler and the subscriber, which must therefore never
  * block. {@link #send} writes the request head on the caller's thread when a pooled connection is
  * free (the write is non-blocking) and otherwise hands the request to the selector. Host names
- * that are not IP literals are resolved on the {@code resolver} executor.
+ * that are not IP literals are resolved, and request bodies read (blocking, one chunk at a time,
+ * each only after the previous one is written), on the {@code resolver} executor.
  *
- * <p>Connections are pooled per endpoint, newest first, and reused only after a response body was
- * read to its end and neither side asked to close. A request whose pooled connection turns out to
- * be dead before any response byte is retried once on a new connection when its method is
- * idempotent. Thread-safe.
+ * <p>Connections are pooled per endpoint, newest first, and reused only after the request body was
+ * sent whole, the response body read to its end, and neither side asked to close. A request whose
+ * pooled connection turns out to be dead before any response byte is retried once on a new
+ * connection when its method is idempotent and no byte of its body was read yet. Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -74,7 +75,7 @@ public final class UpstreamClient implements AutoCloseable {
   /**
    * Starts a client and its selector thread.
    *
-   * @param resolver runs blocking host name lookups
+   * @param resolver runs blocking host name lookups and request-body reads
    * @param maxIdlePerEndpoint the most idle connections kept per endpoint, {@code >= 0}
    * @param idleTimeout how long an idle connection is kept, {@code > 0}
    * @throws UncheckedIOException if no selector can be opened
@@ -99,6 +100,11 @@ public final class UpstreamClient implements AutoCloseable {
     thread.start();
   }
 
+  /** Runs the blocking request-body reads. */
+  Executor bodyExecutor() {
+    return resolver;
+  }
+
   static boolean isIdempotent(String method) {
     return IDEMPOTENT.contains(method);
   }
@@ -114,18 +120,43 @@ public final class UpstreamClient implements AutoCloseable {
    */
   public CompletableFuture<Void> send(Endpoint endpoint, String method, String pathAndQuery, List<String[]> headers,
       String hostHeader, Duration connectTimeout, Duration responseTimeout, HttpResponse.BodyHandler<Void> handler) {
+    return send(endpoint, method, pathAndQuery, headers, hostHeader, connectTimeout, responseTimeout, null, 0, handler);
+  }
+
+  /**
+   * Sends {@code method pathAndQuery} with the body read from {@code body} (plain http): framed
+   * by {@code Content-Length} when {@code bodyLength >= 0}, chunked when {@code -1}; without a
+   * body when {@code body} is null (then {@code bodyLength} must be 0). The stream is read on the
+   * executor given to the constructor (blocking reads are fine there), one chunk of at most
+   * {@value Exchange#BODY_CHUNK} bytes at a time, each read only once the previous chunk is
+   * written. It is not closed. The request is never retried once a byte of the body was read.
+   *
+   * <p>An upstream that answers before the body is whole gets no more of it, and the connection
+   * is not reused. A failing stream (or one that ends before {@code bodyLength}) closes the
+   * upstream connection before the body's end and fails the future with a
+   * {@link RequestBodyException}, unless the answer was already in.
+   *
+   * @see #send(Endpoint, String, String, List, String, Duration, Duration, HttpResponse.BodyHandler)
+   */
+  public CompletableFuture<Void> send(Endpoint endpoint, String method, String pathAndQuery, List<String[]> headers,
+      String hostHeader, Duration connectTimeout, Duration responseTimeout, java.io.InputStream body,
+      long bodyLength, HttpResponse.BodyHandler<Void> handler) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     ByteBuffer head;
     try {
       if (endpoint.isSecure()) {
         throw new IllegalArgumentException("endpoint " + endpoint + " (expected: http)");
       }
-      head = RequestHead.encode(method, pathAndQuery, hostHeader, headers);
+      if (body == null ? bodyLength != 0 : bodyLength == 0 || bodyLength < -1) {
+        throw new IllegalArgumentException("bodyLength: " + bodyLength
+            + (body == null ? " (expected: 0 without a body)" : " (expected: -1 or > 0 with a body)"));
+      }
+      head = RequestHead.encode(method, pathAndQuery, hostHeader, headers, bodyLength);
     } catch (IllegalArgumentException e) {
       f.completeExceptionally(e);
       return f;
     }
-    Exchange x = new Exchange(this, endpoint, method, head, handler, f, connectTimeout.toNanos(),
+    Exchange x = new Exchange(this, endpoint, method, head, body, bodyLength, handler, f, connectTimeout.toNanos(),
         System.nanoTime() + responseTimeout.toNanos());
     if (closed) {
       f.completeExceptionally(new IOException("upstream client is closed"));

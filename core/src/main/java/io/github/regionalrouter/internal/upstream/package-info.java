@@ -1,6 +1,6 @@
 /**
  * The forwarder's "fast lane": a small non-blocking HTTP/1.1 client for plain-TCP requests
- * without a body, used instead of {@link java.net.http.HttpClient} for the common case. Internal:
+ * (request bodies are read on the caller's executor and written by the selector), used instead of {@link java.net.http.HttpClient} for the common case. Internal:
  * anything here may change or disappear in any release. Do not import it.
  *
  * <p>One selector thread per {@link io.github.regionalrouter.internal.upstream.UpstreamClient}

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -84,7 +83,6 @@ class MalformedUpstreamResponseTest {
    * into a new header "Injected: evil" that the client receives. Enable once the upstream client
    * for requests with bodies (or the relay) refuses them.
    */
-  @Disabled("issue 5 case 18: java.net.http (JDK 17) accepts these answers and the proxy forwards them")
   @ParameterizedTest(name = "an upstream answer to a POST with {0} is refused with 502 and none of it reaches the client")
   @MethodSource("acceptedAnswers")
   void anUpstreamAnswerToAPostWithAmbiguousFramingOrASplittableHeaderIsRefusedWith502(
