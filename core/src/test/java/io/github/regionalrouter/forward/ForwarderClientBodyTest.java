@@ -46,7 +46,9 @@ class ForwarderClientBodyTest {
         .cluster(Cluster.named("r1").endpoint("http://127.0.0.1:" + upstream.port())
             .requestTimeout(Duration.ofSeconds(5)))
         .build();
-    forwarder = Forwarder.builder(router).build();
+    // java.net.http path: this upstream answers as soon as it has the head, which on the fast lane
+    // is an early answer that wins over the body failure (ForwarderFastLaneTest covers that lane)
+    forwarder = Forwarder.builder(router).fastLaneBodies(false).build();
     InboundRequest request = InboundRequest.builder().method("POST").target("/x").header("Host", "a.example").build();
     ForwarderFastLaneTest.Sink sink = new ForwarderFastLaneTest.Sink();
     ForwardResult result = forwarder.handle(request, RequestBody.of(body, length), sink)
