@@ -30,7 +30,7 @@ public final class Hosts {
     if (!target.isEmpty() && target.charAt(0) != '/' && isAbsoluteForm(target)) {
       authority = authorityOfAbsolute(target);
     } else {
-      List<String> hosts = request.headers("Host");
+      List<String> hosts = request.headers("host"); // lower case: free for most lookups
       if (hosts.isEmpty()) {
         throw invalid("missing Host header");
       }

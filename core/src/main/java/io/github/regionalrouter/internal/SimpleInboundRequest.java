@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /** An immutable, in-memory {@link InboundRequest}. */
 public final class SimpleInboundRequest implements InboundRequest {
   private final String method;
   private final String target;
   private final String scheme;
-  private final Map<String, List<String>> headers; // case-insensitive keys: lookups allocate nothing
+  // lower-case keys: a lookup by a lower-case name (toLowerCase returns the same instance) hashes
+  // once and allocates nothing
+  private final Map<String, List<String>> headers;
   private final List<String> names; // as sent
   private final InetSocketAddress remoteAddress;
 
@@ -24,7 +26,7 @@ public final class SimpleInboundRequest implements InboundRequest {
     this.method = b.method;
     this.target = b.target;
     this.scheme = b.scheme;
-    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    Map<String, List<String>> copy = new HashMap<>();
     b.headers.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     this.headers = Collections.unmodifiableMap(copy);
     this.names = List.copyOf(b.names.values());
@@ -48,13 +50,13 @@ public final class SimpleInboundRequest implements InboundRequest {
 
   @Override
   public String header(String name) {
-    List<String> values = headers.get(name);
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null ? null : values.get(0);
   }
 
   @Override
   public List<String> headers(String name) {
-    List<String> values = headers.get(name);
+    List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
     return values == null ? List.of() : values;
   }
 
