@@ -56,7 +56,14 @@ final class ServletResponseSink implements ResponseSink {
         }
         if (before) {
           try {
-            async.complete(); // the container's own error status stands (Tomcat: 400 for a bad body)
+            // Before our answer, an error on the suspended exchange is the client's: a malformed
+            // body (or a client gone, for which no status matters). Tomcat may not have set its 400
+            // yet, and its error dispatch would answer 500.
+            if (!response.isCommitted()) {
+              response.setStatus(400);
+              response.setHeader("Connection", "close");
+            }
+            async.complete();
           } catch (RuntimeException e) {
             // already over
           }
@@ -78,29 +85,32 @@ final class ServletResponseSink implements ResponseSink {
 
   @Override
   public void start(int status, Map<String, List<String>> headers, long contentLength) throws IOException {
+    // The whole start, commit included, under the lock: the container's onError then sees either
+    // nothing of ours (and its own answer stands) or a committed response. Between the two, an
+    // uncommitted status of ours would be reset by the container's error dispatch into a 500.
     synchronized (lock) {
       if (ended) {
         throw new IOException("the container already ended this request (an error it reported)");
       }
       started = true;
-    }
-    response.setStatus(status);
-    for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-      for (String v : h.getValue()) {
-        response.addHeader(h.getKey(), v);
+      response.setStatus(status);
+      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+        for (String v : h.getValue()) {
+          response.addHeader(h.getKey(), v);
+        }
       }
+      if (contentLength >= 0) {
+        response.setContentLengthLong(contentLength);
+      } else if (chunkable && status != 204 && status != 304) {
+        // Without this, a container may delimit the body by closing the connection when the client
+        // asked Connection: close (Jetty does), and then an aborted body looks complete.
+        response.setHeader("Transfer-Encoding", "chunked");
+      }
+      out = response.getOutputStream();
+      // Commit now: the client sees the status at once, and an abort from here on cuts off a
+      // committed response (the container closes the connection) instead of becoming an error page.
+      out.flush();
     }
-    if (contentLength >= 0) {
-      response.setContentLengthLong(contentLength);
-    } else if (chunkable && status != 204 && status != 304) {
-      // Without this, a container may delimit the body by closing the connection when the client
-      // asked Connection: close (Jetty does), and then an aborted body looks complete.
-      response.setHeader("Transfer-Encoding", "chunked");
-    }
-    out = response.getOutputStream();
-    // Commit now: the client sees the status at once, and an abort from here on cuts off a
-    // committed response (the container closes the connection) instead of becoming an error page.
-    out.flush();
   }
 
   @Override
@@ -137,6 +147,21 @@ final class ServletResponseSink implements ResponseSink {
   public void abort(Throwable cause) {
     if (ended) {
       return; // the container has answered and ended it
+    }
+    if (!response.isCommitted()) {
+      // Nothing of ours went out: our start failed, which happens when the container put the
+      // exchange in an error state of its own (Tomcat after a malformed request body). A failing
+      // dispatch would become a 500 error page; instead let the container's error status stand,
+      // or answer 502, and end the exchange.
+      try {
+        if (response.getStatus() < 400) {
+          response.setStatus(502);
+        }
+        async.complete();
+      } catch (RuntimeException e) {
+        // the request is already over
+      }
+      return;
     }
     try {
       async.getRequest().setAttribute(ABORT_ATTRIBUTE, cause == null ? new IOException("aborted") : cause);
