@@ -6,6 +6,7 @@ import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.AbsoluteFormRequest;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

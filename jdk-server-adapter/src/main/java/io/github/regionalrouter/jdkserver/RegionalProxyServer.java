@@ -3,6 +3,7 @@ package io.github.regionalrouter.jdkserver;
 import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.internal.AbsoluteFormRequest;
 import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.forward.ForwardResult;
 import io.github.regionalrouter.forward.Forwarder;

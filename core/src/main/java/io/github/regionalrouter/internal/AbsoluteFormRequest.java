@@ -1,4 +1,4 @@
-package io.github.regionalrouter.forward;
+package io.github.regionalrouter.internal;
 
 import io.github.regionalrouter.InboundRequest;
 import java.net.InetSocketAddress;
@@ -12,9 +12,10 @@ import java.util.List;
  * and use the target's authority. Doing it here, once, means routing, {@code X-Forwarded-Host}, a
  * preserved {@code Host} and the path sent upstream all name the same host, whichever adapter
  * the request came through: a request is never looked up under one host and forwarded as the
- * other. {@link ForwardCall} applies it to every request it is given.
+ * other. The forwarder applies it to every request it is given; the standalone proxy applies it
+ * first too, so that its access log names the host the request was routed by.
  */
-final class AbsoluteFormRequest implements InboundRequest {
+public final class AbsoluteFormRequest implements InboundRequest {
   private final InboundRequest request;
   private final String authority;
   private final String target;
@@ -26,7 +27,7 @@ final class AbsoluteFormRequest implements InboundRequest {
   }
 
   /** {@code request} itself unless its target is in absolute form (no allocation then). */
-  static InboundRequest of(InboundRequest request) {
+  public static InboundRequest of(InboundRequest request) {
     String t = request.target();
     if (t.isEmpty() || t.charAt(0) == '/' || t.equals("*")) {
       return request;
