@@ -2,7 +2,6 @@ package io.github.regionalrouter.benchmarks;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,11 +85,11 @@ public final class LoadBenchmark {
   private void run(
       List<Integer> connections, int duration, int threads, String proxyOpts, boolean accessLog)
       throws Exception {
-    int east = freePort();
-    int central = freePort();
-    int discovery = freePort();
-    int proxy = freePort();
-    int admin = freePort();
+    int east = Processes.freePort();
+    int central = Processes.freePort();
+    int discovery = Processes.freePort();
+    int proxy = Processes.freePort();
+    int admin = Processes.freePort();
     start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"), "");
     start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"), "");
     start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "");
@@ -229,25 +228,9 @@ public final class LoadBenchmark {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private void stopAll() {
-    for (Process p : processes) {
-      p.destroy();
-    }
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    processes.clear();
+    Processes.stopAll(processes);
   }
+
 }

@@ -1,7 +1,6 @@
 package io.github.regionalrouter.benchmarks;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,11 +93,11 @@ public final class SoakBenchmark {
   }
 
   private boolean run(Duration length, int concurrency, int rate, int hostCount, String proxyOpts) throws Exception {
-    east = freePort();
-    central = freePort();
-    discovery = freePort();
-    int proxy = freePort();
-    int admin = freePort();
+    east = Processes.freePort();
+    central = Processes.freePort();
+    discovery = Processes.freePort();
+    int proxy = Processes.freePort();
+    int admin = Processes.freePort();
     eastProcess = startUpstream(east, "us_east1");
     centralProcess = startUpstream(central, "us_central1");
     discoveryProcess = startDiscovery();
@@ -363,24 +362,9 @@ public final class SoakBenchmark {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private void stopAll() {
-    for (Process p : processes) {
-      p.destroy();
-    }
-    for (Process p : processes) {
-      try {
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    Processes.stopAll(processes);
   }
+
 }
