@@ -1,12 +1,15 @@
 package io.github.regionalrouter.forward;
 
+import io.github.regionalrouter.internal.TaskTail;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor: the tasks of one exchange
- * (sink calls) never overlap, and each happens-before the next.
+ * (sink calls) never overlap, and each happens-before the next. A sink call may
+ * {@linkplain TaskTail#defer defer} work to the end of the batch it runs in (the standalone server
+ * reads the connection's next request there).
  */
 final class SerialExecutor implements Executor {
   private final Executor delegate;
@@ -22,7 +25,7 @@ final class SerialExecutor implements Executor {
     tasks.add(task);
     if (pending.getAndIncrement() == 0) {
       try {
-        delegate.execute(this::drain);
+        delegate.execute(() -> TaskTail.run(this::drain));
       } catch (RuntimeException e) {
         // executor shut down: run here rather than lose the exchange's end
         drain();

@@ -12,8 +12,10 @@ final class Http1Engine implements ServerEngine {
   /**
    * @param executor the caller's executor for connection tasks, or {@code null} for the server's
    *     own (virtual threads on 21+, else at most {@code 2 * maxThreads} platform threads)
+   * @param borrowable how many of the forwarder's executor threads may wait for a connection's
+   *     next request after writing its answer
    */
-  Http1Engine(RegionalProxyServer proxy, RegionalProxyServer.Builder b, ExecutorService executor)
+  Http1Engine(RegionalProxyServer proxy, RegionalProxyServer.Builder b, ExecutorService executor, int borrowable)
       throws IOException {
     if (b.address.isUnresolved()) {
       throw new IOException("unresolved address " + b.address);
@@ -30,6 +32,7 @@ final class Http1Engine implements ServerEngine {
         .keepAliveIdleTimeout(b.idleTimeout)
         .drainTimeout(b.drainTimeout)
         .maxThreads(2 * b.maxThreads)
+        .maxBorrowedThreads(borrowable)
         .handler(ex -> proxy.serve(ex, ex, ex, proxy.isDraining()));
     if (executor != null) {
       sb.executor(executor);

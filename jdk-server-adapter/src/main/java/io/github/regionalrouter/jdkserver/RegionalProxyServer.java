@@ -109,10 +109,16 @@ public final class RegionalProxyServer implements AutoCloseable {
     this.engineKind = b.engine;
     ExecutorService ex = b.executor;
     this.ownExecutor = ex == null;
+    // the forwarder's threads that may read a connection's next request after writing its answer:
+    // any number of virtual threads; half of our own bounded pool; none of a caller's executor
+    int borrowable = 0;
     if (ex == null) {
       ex = ServerThreads.virtualOrNull();
       if (ex == null) {
         ex = ServerThreads.bounded(b.maxThreads, "regional-router-");
+        borrowable = b.maxThreads / 2;
+      } else {
+        borrowable = Integer.MAX_VALUE;
       }
     }
     this.executor = ex;
@@ -131,7 +137,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     // last: the engine serves requests as soon as it exists
     try {
       this.engine = b.engine == Engine.HTTP1
-          ? new Http1Engine(this, b, b.executor)
+          ? new Http1Engine(this, b, b.executor, b.forwarder == null ? borrowable : 0)
           : new JdkServerEngine(this, b, ex);
     } catch (IOException | RuntimeException e) {
       if (ownForwarder) {

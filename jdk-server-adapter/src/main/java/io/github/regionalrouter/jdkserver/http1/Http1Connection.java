@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.TaskTail;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One client connection. As a task it reads request heads and calls the handler; when the handler
  * returns before the response is complete, the task ends and holds no thread: the exchange's
  * {@code complete()} submits a new task for the next request (or, when the handler completed it
- * synchronously, the same task goes on).
+ * synchronously, the same task goes on; or, when it was completed from a {@link TaskTail} task and
+ * the server may borrow another thread, that thread reads the next request once its task ends).
  */
 final class Http1Connection implements Runnable {
   /** Waiting for the first byte of a request: may be closed at once when the server closes. */
@@ -80,6 +82,15 @@ final class Http1Connection implements Runnable {
     }
   }
 
+  /** {@link #run} on a thread borrowed from the executor that completed the last exchange. */
+  private void runBorrowed() {
+    try {
+      run();
+    } finally {
+      server.returnThread();
+    }
+  }
+
   /** Reads the next request head; null when the connection was closed instead. */
   private Http1Exchange nextExchange() {
     Limits limits = server.limits;
@@ -129,6 +140,14 @@ final class Http1Connection implements Runnable {
     if (ex.handlerThread == Thread.currentThread()) {
       ex.continueInline = true;
       return;
+    }
+    // completed from the forwarder's sink call: read the next head on this thread once the call
+    // has ended (one hand-off less per request), within the server's limit of borrowed threads
+    if (server.borrowThread()) {
+      if (TaskTail.defer(this::runBorrowed)) {
+        return;
+      }
+      server.returnThread();
     }
     try {
       server.executor.execute(this);

@@ -52,6 +52,8 @@ public final class Http1Server implements AutoCloseable {
   private final InetSocketAddress bindAddress;
   private final int backlog;
   private final Duration drainTimeout;
+  private final int maxBorrowedThreads;
+  private final AtomicInteger borrowedThreads = new AtomicInteger();
   private final String name;
   private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
   private final Object drainLock = new Object();
@@ -76,6 +78,7 @@ public final class Http1Server implements AutoCloseable {
     this.bindAddress = new InetSocketAddress(b.address, b.port);
     this.backlog = b.backlog;
     this.drainTimeout = b.drainTimeout;
+    this.maxBorrowedThreads = b.maxBorrowedThreads;
   }
 
   /** Starts building a server. */
@@ -175,6 +178,23 @@ public final class Http1Server implements AutoCloseable {
         c.rejectBusy();
       }
     }
+  }
+
+  /** Takes one of the {@link Builder#maxBorrowedThreads} permits; false if none is left. */
+  boolean borrowThread() {
+    while (true) {
+      int n = borrowedThreads.get();
+      if (n >= maxBorrowedThreads) {
+        return false;
+      }
+      if (borrowedThreads.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  void returnThread() {
+    borrowedThreads.decrementAndGet();
   }
 
   /** Closes the connections whose read or write is past its deadline. */
@@ -288,6 +308,7 @@ public final class Http1Server implements AutoCloseable {
     private Duration keepAliveIdleTimeout = Duration.ofSeconds(60);
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(30);
+    private int maxBorrowedThreads;
 
     private Builder() {}
 
@@ -390,6 +411,22 @@ public final class Http1Server implements AutoCloseable {
      */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive(timeout, "writeTimeout");
+      return this;
+    }
+
+    /**
+     * How many connections may at once go on, after an exchange completed from a task run through
+     * {@code io.github.regionalrouter.internal.TaskTail} (the forwarder's sink calls), on that
+     * task's thread: the thread that wrote the answer reads the next request head, instead of
+     * handing the connection to a new task of the server's executor. Such a thread is held while
+     * the connection waits for its next request, so this must leave the lending executor threads
+     * for its own work: 0 (never borrow) unless set; unbounded is fine for virtual threads.
+     */
+    public Builder maxBorrowedThreads(int max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxBorrowedThreads: " + max + " (expected: >= 0)");
+      }
+      this.maxBorrowedThreads = max;
       return this;
     }
 
