@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load benchmark: proxy vs direct upstream, same run, wrk with 100 rotating Host headers.
-# Usage: benchmarks/load.sh [--connections 64,8] [--duration 10]   (JAVA_HOME picks the JDK)
+# Usage: benchmarks/load.sh [--connections 64,8] [--duration 10] [--warmup 20]   (JAVA_HOME picks the JDK)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v wrk >/dev/null; then
