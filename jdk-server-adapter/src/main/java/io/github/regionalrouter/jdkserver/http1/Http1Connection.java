@@ -56,7 +56,7 @@ final class Http1Connection implements Runnable {
     try {
       while (true) {
         if (previous != null && !previous.drainBody()) {
-          close();
+          lingerAndClose(); // its answer is out; more of its body may still come
           return;
         }
         previous = null;
@@ -134,7 +134,7 @@ final class Http1Connection implements Runnable {
   /** Called once the response is written: the next request, or close. */
   void exchangeDone(Http1Exchange ex, boolean keepAlive) {
     if (!keepAlive || server.draining()) {
-      close();
+      closeAfter(ex);
       return;
     }
     if (ex.handlerThread == Thread.currentThread()) {
@@ -181,20 +181,31 @@ final class Http1Connection implements Runnable {
   }
 
   /**
-   * Closes after an error answer without losing it: stop sending, discard what the client still
-   * sends for a moment (closing with unread input would reset the connection and could destroy
-   * the answer in flight), then close.
+   * Closes after an error answer without losing it: see {@link #lingerAndClose}.
    */
   void closeAfterError() {
+    lingerAndClose();
+  }
+
+  /**
+   * Closes without destroying the answer just sent when the client may still be sending (an
+   * unread request body, pipelined bytes): closing a socket with unread input resets the
+   * connection, and a reset makes the client's TCP drop what it has not read yet, our answer
+   * included, or fails the client's write of the rest of its upload before it reads the answer.
+   * So: stop sending (FIN), discard what the client still sends for at most
+   * {@link Limits#LINGER_NANOS} and {@link Limits#LINGER_BYTES} (like nginx's lingering close),
+   * then close.
+   */
+  void lingerAndClose() {
     if (state.getAndSet(CLOSED) == CLOSED) {
       return;
     }
     try {
       socket.shutdownOutput();
-      long end = System.nanoTime() + 1_000_000_000L;
+      long end = System.nanoTime() + Limits.LINGER_NANOS;
       long discarded = 0;
       input.pos = input.lim;
-      while (discarded < 256 * 1024) {
+      while (discarded < Limits.LINGER_BYTES) {
         long left = end - System.nanoTime();
         if (left <= 0) {
           break;
@@ -209,6 +220,26 @@ final class Http1Connection implements Runnable {
       // closing anyway
     } finally {
       closeSocket();
+    }
+  }
+
+  /**
+   * Closes, lingering first if the client may still be sending (see {@link #lingerAndClose}). The
+   * lingering waits on the client, so it runs after the completing task (its bookkeeping done
+   * first) or on the server's executor, never holding up the thread that completed.
+   */
+  private void closeAfter(Http1Exchange ex) {
+    if (!input.hasBuffered() && ex.bodyConsumed()) {
+      close();
+      return;
+    }
+    if (TaskTail.defer(this::lingerAndClose)) {
+      return;
+    }
+    try {
+      server.executor.execute(this::lingerAndClose);
+    } catch (RejectedExecutionException e) {
+      lingerAndClose();
     }
   }
 

@@ -467,6 +467,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     }
   }
 
+  /** Whether the request body, if any, was read to its end (or failed: nothing more is read then). */
+  boolean bodyConsumed() {
+    return body == null || body.atEnd() || body.failed();
+  }
+
   /** Discards an unread request body up to the limit; false if the connection cannot be reused. */
   boolean drainBody() {
     return body == null || body.atEnd() || body.drain(Limits.BODY_DRAIN_LIMIT);

@@ -10,6 +10,12 @@ record Limits(int maxRequestLineBytes, int maxHeaderBytes, int maxHeaders, long 
   /** The most bytes of an unread request body discarded to keep the connection open. */
   static final int BODY_DRAIN_LIMIT = 64 * 1024;
 
+  /** How long a closing connection keeps discarding what the client still sends (lingering close). */
+  static final long LINGER_NANOS = 2_000_000_000L;
+
+  /** The most bytes a closing connection discards before it closes anyway. */
+  static final long LINGER_BYTES = 8L * 1024 * 1024;
+
   /** How often the server's timer looks for reads past their deadline: a tenth of the shortest timeout, 10-100 ms. */
   long timerTickNanos() {
     long shortest = Math.min(Math.min(headerTimeoutNanos, writeTimeoutNanos),

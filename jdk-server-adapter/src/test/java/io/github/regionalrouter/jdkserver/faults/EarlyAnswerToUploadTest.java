@@ -69,4 +69,33 @@ class EarlyAnswerToUploadTest {
       assertThat(second.status).as("a second request on a connection kept open: %s", second).isEqualTo(200);
     }
   }
+
+  /**
+   * Found by the soak run too: a client that writes its whole upload before it reads (most do) got
+   * a reset instead of the early answer, because the proxy closed the connection with the body
+   * unread. Now the proxy lingers: it sends the answer and a FIN, discards the rest of the body
+   * (up to 8 MiB, 2 s), then closes; the client finishes writing and reads the answer.
+   */
+  @Test
+  void aClientThatWritesItsWholeUploadBeforeReadingStillGetsTheEarlyAnswer() throws Exception {
+    proxy = new ProxyUnderTest(r -> r
+        .resolver(RegionResolvers.fixed(Map.of("lost.example", "nowhere")))
+        .noCache());
+    int size = 4 * 1024 * 1024;
+    for (int round = 0; round < 3; round++) {
+      try (Socket s = FaultRig.open(proxy.address())) {
+        OutputStream out = s.getOutputStream();
+        out.write(("POST / HTTP/1.1\r\nHost: lost.example\r\nContent-Length: " + size + "\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        byte[] chunk = new byte[64 * 1024];
+        for (int sent = 0; sent < size; sent += chunk.length) {
+          out.write(chunk); // a reset here would throw: the proxy must not close with the body unread
+        }
+        out.flush();
+        FaultRig.Reply reply = FaultRig.read(s.getInputStream());
+        assertThat(reply.status).as(reply.toString()).isEqualTo(503);
+        assertThat(reply.header("Connection")).isEqualToIgnoringCase("close");
+      }
+    }
+  }
 }
