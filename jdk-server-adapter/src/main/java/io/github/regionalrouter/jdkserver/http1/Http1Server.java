@@ -197,6 +197,11 @@ public final class Http1Server implements AutoCloseable {
     borrowedThreads.decrementAndGet();
   }
 
+  /** How many borrowed threads are serving connections now. */
+  int borrowedThreadCount() {
+    return borrowedThreads.get();
+  }
+
   /** Closes the connections whose read or write is past its deadline. */
   private void expireReads() {
     long now = System.nanoTime();
