@@ -133,7 +133,8 @@ public final class LoadBenchmark {
       Result proxied = wrk(proxy, lua, c, threads, duration);
       print(c, "direct", direct);
       print(c, "proxy", proxied);
-      System.out.printf(Locale.ROOT, "%-6d ratio proxy/direct = %.2fx%n", c, proxied.rps / direct.rps);
+      System.out.printf(Locale.ROOT, "%-6d ratio proxy/direct = %.2fx   (p50 %+.3f ms, p99 %+.3f ms vs direct)%n", c,
+          proxied.rps / direct.rps, proxied.p50ms - direct.p50ms, proxied.p99ms - direct.p99ms);
     }
     System.out.println("discovery calls: " + get(discovery, "/calls"));
   }
