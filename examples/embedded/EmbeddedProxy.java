@@ -18,7 +18,9 @@ public final class EmbeddedProxy {
         .cluster(Cluster.named("us_central1").endpoint(central))
         .responseHeader("Processed-By", "Regional Router")
         .build();
-    return RegionalProxyServer.listen(port).router(router).start();
+    return RegionalProxyServer.listen(port).router(router)
+        .forwarderOptions(f -> f.maxRequestBodyBytes(10 << 20)) // options of the forwarder it builds
+        .start();
   }
 
   public static void main(String[] args) throws InterruptedException {

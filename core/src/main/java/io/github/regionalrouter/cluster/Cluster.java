@@ -2,13 +2,13 @@ package io.github.regionalrouter.cluster;
 
 import io.github.regionalrouter.resolve.RegionAnswer;
 import io.github.regionalrouter.resolve.Ticker;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -17,8 +17,9 @@ import javax.net.ssl.SSLParameters;
 /**
  * A named group of upstream {@link Endpoint}s that requests are routed to, with the settings of
  * how to reach them. The definition is immutable; the cluster also owns its runtime: one
- * {@link HttpClient} (made on first use), the load balancer's state, the count of requests in
- * flight and the outlier detector's ejections. Thread-safe.
+ * {@link HttpClient} (made on first use, with an executor of its own unless one is given), the
+ * load balancer's state, the count of requests in flight and the outlier detector's ejections.
+ * Thread-safe.
  *
  * <pre>{@code
  * Cluster east = Cluster.named("us_east1").endpoint("https://10.0.0.1:443").sni("api.example.com").build();
@@ -46,6 +47,7 @@ public final class Cluster implements AutoCloseable {
   private final AtomicInteger ejectedCount = new AtomicInteger();
   private final Object clientLock = new Object();
   private volatile HttpClient client;
+  private ExecutorService clientExecutor; // the client's executor when this cluster made it; guarded by clientLock
   private volatile boolean closed;
 
   private Cluster(Builder b) {
@@ -282,31 +284,44 @@ public final class Cluster implements AutoCloseable {
     }
     if (executor != null) {
       b.executor(executor);
+    } else {
+      // our own rather than the client's default pool, so that close() can end its threads on 17
+      clientExecutor = ClientThreads.newExecutor(name);
+      b.executor(clientExecutor);
     }
     return b.build();
   }
 
   /**
-   * Releases the HTTP client: on JDK 21+ its connections are closed at once ({@code shutdownNow});
-   * on 17 they are left to the client's idle timeout. Requests still in flight fail.
+   * Releases the HTTP client and its threads; requests still in flight fail. A later
+   * {@link #httpClient()} throws. Idempotent.
+   *
+   * <p>The client's executor, when the cluster made it (no {@link Builder#executor} given), is
+   * shut down: its idle threads end at once, a busy one after its task. On JDK 21+ the client is
+   * stopped with {@code HttpClient.shutdownNow()} (not {@code close()}, which waits for requests
+   * in flight): its connections are closed and its selector thread ends promptly. JDK 17-20 have
+   * no way to stop an {@code HttpClient}: its selector thread
+   * ({@code HttpClient-<n>-SelectorManager}) and its idle connections stay until the client is
+   * garbage collected (the thread then ends within a few seconds), and tasks it still hands to the
+   * shut-down executor run on {@code CompletableFuture}'s default async pool instead. An executor
+   * given to the builder is the caller's to shut down.
    */
   @Override
   public void close() {
     HttpClient c;
+    ExecutorService e;
     synchronized (clientLock) {
       closed = true;
       c = client;
       client = null;
+      e = clientExecutor;
+      clientExecutor = null;
     }
     if (c != null) {
-      try {
-        Method shutdownNow = HttpClient.class.getMethod("shutdownNow");
-        shutdownNow.invoke(c);
-      } catch (NoSuchMethodException e) {
-        // JDK 17: no way to close an HttpClient; its selector thread ends when it is unreachable
-      } catch (ReflectiveOperationException e) {
-        // best effort
-      }
+      ClientThreads.shutdownNow(c);
+    }
+    if (e != null) {
+      e.shutdown();
     }
   }
 
@@ -419,7 +434,11 @@ public final class Cluster implements AutoCloseable {
       return this;
     }
 
-    /** The executor of the cluster's HTTP client; the client's own default pool unless set. */
+    /**
+     * The executor of the cluster's HTTP client, not shut down by {@link Cluster#close()}. Unless
+     * set, the cluster makes a cached pool of daemon threads named
+     * {@code regional-router-cluster-<name>-<n>} with its client and shuts it down on close.
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;

@@ -5,9 +5,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
- * One entry of {@code "clusters"}, with every default filled in. Immutable.
+ * One entry of {@code "clusters"}. Immutable.
  *
  * <pre>{@code
  * {"name": "us_east1", "endpoints": ["https://10.0.0.1:443"], "sni": "api.example.com",
@@ -16,61 +17,41 @@ import java.util.Optional;
  *  "outlierDetection": {"consecutiveFailures": 5, "ejectionTime": "30s"}}
  * }</pre>
  *
- * <p>Only {@code name} and {@code endpoints} are required; the others default as in
- * {@link Cluster.Builder}: connect timeout 5 s, request timeout 15 s, HTTP/1.1, round robin, 1024
- * requests at once, ejection after 5 failures for 30 s.
+ * <p>Only {@code name} and {@code endpoints} are required. The config keeps only the keys the file
+ * sets and applies them onto a {@link Cluster.Builder}; every other value is that builder's
+ * default (see {@link Cluster.Builder}: connect timeout 5 s, request timeout 15 s, HTTP/1.1, round
+ * robin, 1024 requests at once, ejection after 5 failures for 30 s). The getters read the
+ * effective values from a {@link Cluster} built that way (a cluster opens nothing until it is
+ * used), so they always agree with what {@link #toClusterBuilder()} builds.
  */
 public final class ClusterConfig {
-  /** A built cluster with every default, to read the defaults from (it makes no HTTP client). */
-  static final Cluster DEFAULTS = Cluster.named("defaults").endpoint("http://127.0.0.1:1").build();
-
   private final String name;
   private final List<String> endpoints;
-  private final String sni;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
-  private final HttpClient.Version version;
-  private final String loadBalancer;
-  private final int maxConcurrentRequests;
-  private final int outlierConsecutiveFailures;
-  private final Duration outlierEjectionTime;
+  private final List<Consumer<Cluster.Builder>> settings;
+  private final Cluster effective;
 
-  ClusterConfig(
-      String name,
-      List<String> endpoints,
-      String sni,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      HttpClient.Version version,
-      String loadBalancer,
-      int maxConcurrentRequests,
-      int outlierConsecutiveFailures,
-      Duration outlierEjectionTime) {
+  /**
+   * @param settings the keys the file sets besides {@code name} and {@code endpoints}, each as a
+   *     call on a {@link Cluster.Builder}, already checked by the parser
+   */
+  ClusterConfig(String name, List<String> endpoints, List<Consumer<Cluster.Builder>> settings) {
     this.name = name;
     this.endpoints = List.copyOf(endpoints);
-    this.sni = sni;
-    this.connectTimeout = connectTimeout;
-    this.requestTimeout = requestTimeout;
-    this.version = version;
-    this.loadBalancer = loadBalancer;
-    this.maxConcurrentRequests = maxConcurrentRequests;
-    this.outlierConsecutiveFailures = outlierConsecutiveFailures;
-    this.outlierEjectionTime = outlierEjectionTime;
+    this.settings = List.copyOf(settings);
+    this.effective = toClusterBuilder().build();
   }
 
   /** A new builder of this cluster; each call returns a fresh one. */
   public Cluster.Builder toClusterBuilder() {
     Cluster.Builder b = Cluster.named(name);
     endpoints.forEach(b::endpoint);
-    if (sni != null) {
-      b.sni(sni);
-    }
-    return b.connectTimeout(connectTimeout)
-        .requestTimeout(requestTimeout)
-        .version(version)
-        .loadBalancer(loadBalancer)
-        .maxConcurrentRequests(maxConcurrentRequests)
-        .outlierDetection(outlierConsecutiveFailures, outlierEjectionTime);
+    settings.forEach(s -> s.accept(b));
+    return b;
+  }
+
+  /** The cluster this entry builds, to read its effective values from; never used, never closed. */
+  Cluster effective() {
+    return effective;
   }
 
   /** {@code name}: the cluster name, matched against the routing header. */
@@ -85,42 +66,57 @@ public final class ClusterConfig {
 
   /** {@code sni}: the TLS server name for IP-address endpoints, if set. */
   public Optional<String> sni() {
-    return Optional.ofNullable(sni);
+    return effective.sni();
   }
 
-  /** {@code connectTimeout}; 5 s unless set. */
+  /** {@code connectTimeout}; {@link Cluster.Builder#connectTimeout}'s default (5 s) unless set. */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return effective.connectTimeout();
   }
 
-  /** {@code requestTimeout}; 15 s unless set. */
+  /** {@code requestTimeout}; {@link Cluster.Builder#requestTimeout}'s default (15 s) unless set. */
   public Duration requestTimeout() {
-    return requestTimeout;
+    return effective.requestTimeout();
   }
 
-  /** {@code version}: {@code "HTTP_1_1"} or {@code "1.1"} (the default), {@code "HTTP_2"} or {@code "2"}. */
+  /**
+   * {@code version}: {@code "HTTP_1_1"} or {@code "1.1"}, {@code "HTTP_2"} or {@code "2"};
+   * {@link Cluster.Builder#version}'s default (HTTP/1.1) unless set.
+   */
   public HttpClient.Version version() {
-    return version;
+    return effective.version();
   }
 
-  /** {@code loadBalancer}: {@code round_robin} (the default) or {@code least_request}. */
+  /**
+   * {@code loadBalancer}: {@code round_robin} or {@code least_request};
+   * {@link Cluster.Builder#loadBalancer}'s default ({@code round_robin}) unless set.
+   */
   public String loadBalancer() {
-    return loadBalancer;
+    return effective.loadBalancerName();
   }
 
-  /** {@code maxConcurrentRequests}; 1024 unless set. */
+  /**
+   * {@code maxConcurrentRequests}; {@link Cluster.Builder#maxConcurrentRequests}'s default (1024)
+   * unless set.
+   */
   public int maxConcurrentRequests() {
-    return maxConcurrentRequests;
+    return effective.maxConcurrentRequests();
   }
 
-  /** {@code outlierDetection.consecutiveFailures}; 5 unless set. */
+  /**
+   * {@code outlierDetection.consecutiveFailures}; {@link Cluster.Builder#outlierDetection}'s
+   * default (5) unless set.
+   */
   public int outlierConsecutiveFailures() {
-    return outlierConsecutiveFailures;
+    return effective.outlierConsecutiveFailures();
   }
 
-  /** {@code outlierDetection.ejectionTime}; 30 s unless set. */
+  /**
+   * {@code outlierDetection.ejectionTime}; {@link Cluster.Builder#outlierDetection}'s default
+   * (30 s) unless set.
+   */
   public Duration outlierEjectionTime() {
-    return outlierEjectionTime;
+    return effective.outlierEjectionTime();
   }
 
   @Override

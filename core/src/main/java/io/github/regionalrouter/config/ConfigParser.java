@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Consumer;
 
 /**
  * Walks the tree of a config file into the parts of a {@link RouterConfig}, checking every value
@@ -315,43 +316,62 @@ final class ConfigParser {
       r.check(eps.get(i), p, () -> b.endpoint(uri));
       endpoints.add(uri);
     }
-    Cluster d = ClusterConfig.DEFAULTS;
+    // only what the file sets is applied, each checked at its value by the builder itself; every
+    // other value stays the builder's default
+    List<Consumer<Cluster.Builder>> settings = new ArrayList<>();
     Node n;
-    String sni = null;
-    Node sniNode = o.get("sni");
-    if (sniNode != null) {
-      String s = r.string(sniNode, o.path("sni"), "a TLS server name");
-      sni = r.check(sniNode, o.path("sni"), () -> b.sni(s).build().sni().orElseThrow());
+    if ((n = o.get("sni")) != null) {
+      String s = r.string(n, o.path("sni"), "a TLS server name");
+      set(n, o.path("sni"), b, settings, c -> c.sni(s));
+      // endpoint names that differ from the sni are rejected at the sni
+      r.check(n, o.path("sni"), b::build);
     }
-    Duration connect = duration(o, "connectTimeout", d.connectTimeout());
-    Duration request = duration(o, "requestTimeout", d.requestTimeout());
-    HttpClient.Version version = d.version();
+    if ((n = o.get("connectTimeout")) != null) {
+      Duration d = r.duration(n, o.path("connectTimeout"), false);
+      set(n, o.path("connectTimeout"), b, settings, c -> c.connectTimeout(d));
+    }
+    if ((n = o.get("requestTimeout")) != null) {
+      Duration d = r.duration(n, o.path("requestTimeout"), false);
+      set(n, o.path("requestTimeout"), b, settings, c -> c.requestTimeout(d));
+    }
     if ((n = o.get("version")) != null) {
-      version = version(n, o.path("version"));
+      HttpClient.Version v = version(n, o.path("version"));
+      set(n, o.path("version"), b, settings, c -> c.version(v));
     }
-    String lb = d.loadBalancerName();
     if ((n = o.get("loadBalancer")) != null) {
       String v = r.string(n, o.path("loadBalancer"), "round_robin or least_request");
-      r.check(n, o.path("loadBalancer"), () -> b.loadBalancer(v));
-      lb = v;
+      set(n, o.path("loadBalancer"), b, settings, c -> c.loadBalancer(v));
     }
-    int maxConcurrent = d.maxConcurrentRequests();
     if ((n = o.get("maxConcurrentRequests")) != null) {
-      maxConcurrent = r.integer(n, o.path("maxConcurrentRequests"), 1, Integer.MAX_VALUE);
+      int max = r.integer(n, o.path("maxConcurrentRequests"), 1, Integer.MAX_VALUE);
+      set(n, o.path("maxConcurrentRequests"), b, settings, c -> c.maxConcurrentRequests(max));
     }
-    int failures = d.outlierConsecutiveFailures();
-    Duration ejection = d.outlierEjectionTime();
     if ((n = o.get("outlierDetection")) != null) {
-      Obj od = r.object(n, o.path("outlierDetection"),
+      Node od = n;
+      Obj odo = r.object(od, o.path("outlierDetection"),
           "an object like {\"consecutiveFailures\": 5, \"ejectionTime\": \"30s\"}",
           "consecutiveFailures", "ejectionTime");
-      if ((n = od.get("consecutiveFailures")) != null) {
-        failures = r.integer(n, od.path("consecutiveFailures"), 1, Integer.MAX_VALUE);
+      // the builder sets both at once: a key the file leaves out keeps the builder's value
+      Cluster current = b.build();
+      int failures = current.outlierConsecutiveFailures();
+      if ((n = odo.get("consecutiveFailures")) != null) {
+        failures = r.integer(n, odo.path("consecutiveFailures"), 1, Integer.MAX_VALUE);
       }
-      ejection = duration(od, "ejectionTime", ejection);
+      Duration ejection = duration(odo, "ejectionTime", current.outlierEjectionTime());
+      int f = failures;
+      set(od, o.path("outlierDetection"), b, settings, c -> c.outlierDetection(f, ejection));
     }
-    return new ClusterConfig(name, endpoints, sni, connect, request, version, lb, maxConcurrent,
-        failures, ejection);
+    return new ClusterConfig(name, endpoints, settings);
+  }
+
+  /** Applies {@code setting} to {@code b} (a builder error becomes a located config error) and keeps it. */
+  private void set(Node n, String path, Cluster.Builder b, List<Consumer<Cluster.Builder>> settings,
+      Consumer<Cluster.Builder> setting) {
+    r.check(n, path, () -> {
+      setting.accept(b);
+      return b;
+    });
+    settings.add(setting);
   }
 
   private Duration duration(Obj o, String key, Duration otherwise) {

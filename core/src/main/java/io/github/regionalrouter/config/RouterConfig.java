@@ -1,6 +1,7 @@
 package io.github.regionalrouter.config;
 
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.route.RouteSelector;
 import io.github.regionalrouter.route.RouteTable;
 import java.io.IOException;
@@ -213,18 +214,20 @@ public final class RouterConfig {
     m.put("clusterNotFoundStatus", clusterNotFoundStatus);
     List<Object> cs = new ArrayList<>();
     for (ClusterConfig c : clusters) {
+      // effective values from the cluster the entry builds: the file's, else the builder's defaults
+      Cluster k = c.effective();
       Map<String, Object> cm = new LinkedHashMap<>();
       cm.put("name", c.name());
       cm.put("endpoints", c.endpoints());
-      c.sni().ifPresent(v -> cm.put("sni", v));
-      cm.put("connectTimeout", Durations.format(c.connectTimeout()));
-      cm.put("requestTimeout", Durations.format(c.requestTimeout()));
-      cm.put("version", c.version().name());
-      cm.put("loadBalancer", c.loadBalancer());
-      cm.put("maxConcurrentRequests", c.maxConcurrentRequests());
+      k.sni().ifPresent(v -> cm.put("sni", v));
+      cm.put("connectTimeout", Durations.format(k.connectTimeout()));
+      cm.put("requestTimeout", Durations.format(k.requestTimeout()));
+      cm.put("version", k.version().name());
+      cm.put("loadBalancer", k.loadBalancerName());
+      cm.put("maxConcurrentRequests", k.maxConcurrentRequests());
       cm.put("outlierDetection", Map.of(
-          "consecutiveFailures", c.outlierConsecutiveFailures(),
-          "ejectionTime", Durations.format(c.outlierEjectionTime())));
+          "consecutiveFailures", k.outlierConsecutiveFailures(),
+          "ejectionTime", Durations.format(k.outlierEjectionTime())));
       cs.add(cm);
     }
     m.put("clusters", cs);

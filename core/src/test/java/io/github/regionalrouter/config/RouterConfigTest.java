@@ -257,4 +257,69 @@ class RouterConfigTest {
     assertThat(Durations.format(Duration.ofMillis(90_000))).isEqualTo("90s");
     assertThat(Durations.format(Duration.ofMinutes(120))).isEqualTo("2h");
   }
+
+  @Test
+  void aClusterTheFileBarelyDescribesGetsTheClusterBuildersDefaultsEverywhere() {
+    RouterConfig c = RouterConfig.parse("""
+        {"resolver": {"type": "fixed", "hosts": {"a.example": "us_east1"}},
+         "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}""", "config.json");
+    Cluster plain = Cluster.named("us_east1").endpoint("http://127.0.0.1:18081").build();
+    Cluster fromFile = c.clusters().get(0).toClusterBuilder().build();
+
+    for (Cluster k : List.of(fromFile, c.clusters().get(0).effective())) {
+      assertThat(k.connectTimeout()).isEqualTo(plain.connectTimeout());
+      assertThat(k.requestTimeout()).isEqualTo(plain.requestTimeout());
+      assertThat(k.version()).isEqualTo(plain.version());
+      assertThat(k.loadBalancerName()).isEqualTo(plain.loadBalancerName());
+      assertThat(k.maxConcurrentRequests()).isEqualTo(plain.maxConcurrentRequests());
+      assertThat(k.outlierConsecutiveFailures()).isEqualTo(plain.outlierConsecutiveFailures());
+      assertThat(k.outlierEjectionTime()).isEqualTo(plain.outlierEjectionTime());
+      assertThat(k.sni()).isEmpty();
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shown = (Map<String, Object>) ((List<Object>) c.toRedactedMap().get("clusters")).get(0);
+    assertThat(shown).containsEntry("connectTimeout", Durations.format(plain.connectTimeout()))
+        .containsEntry("requestTimeout", Durations.format(plain.requestTimeout()))
+        .containsEntry("version", plain.version().name())
+        .containsEntry("loadBalancer", plain.loadBalancerName())
+        .containsEntry("maxConcurrentRequests", plain.maxConcurrentRequests())
+        .containsEntry("outlierDetection", Map.of(
+            "consecutiveFailures", plain.outlierConsecutiveFailures(),
+            "ejectionTime", Durations.format(plain.outlierEjectionTime())))
+        .doesNotContainKey("sni");
+  }
+
+  @Test
+  void outlierDetectionWithOneKeyKeepsTheBuildersOtherValue() {
+    RouterConfig c = RouterConfig.parse("""
+        {"resolver": {"type": "fixed", "hosts": {"a.example": "us_east1"}},
+         "clusters": [{"name": "a", "endpoints": ["http://127.0.0.1:1"],
+                       "outlierDetection": {"consecutiveFailures": 2}},
+                      {"name": "b", "endpoints": ["http://127.0.0.1:1"],
+                       "outlierDetection": {"ejectionTime": "1m"}}]}""", "config.json");
+    Cluster plain = Cluster.named("x").endpoint("http://127.0.0.1:1").build();
+
+    assertThat(c.clusters().get(0).outlierConsecutiveFailures()).isEqualTo(2);
+    assertThat(c.clusters().get(0).outlierEjectionTime()).isEqualTo(plain.outlierEjectionTime());
+    assertThat(c.clusters().get(1).outlierConsecutiveFailures()).isEqualTo(plain.outlierConsecutiveFailures());
+    assertThat(c.clusters().get(1).outlierEjectionTime()).isEqualTo(Duration.ofMinutes(1));
+    Cluster built = c.clusters().get(0).toClusterBuilder().build();
+    assertThat(built.outlierConsecutiveFailures()).isEqualTo(2);
+  }
+
+  @Test
+  void everyClusterKeyTheFileSetsReachesTheBuiltCluster() {
+    RouterConfig c = RouterConfig.load(resource("full.json"));
+    ClusterConfig central = c.clusters().get(1);
+
+    Cluster k = central.toClusterBuilder().build();
+
+    assertThat(k.sni()).isEqualTo(central.sni());
+    assertThat(k.requestTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(k.version()).isEqualTo(HttpClient.Version.HTTP_2);
+    assertThat(k.loadBalancerName()).isEqualTo("least_request");
+    assertThat(k.maxConcurrentRequests()).isEqualTo(64);
+    assertThat(k.outlierConsecutiveFailures()).isEqualTo(3);
+    assertThat(k.outlierEjectionTime()).isEqualTo(Duration.ofHours(1));
+  }
 }

@@ -114,12 +114,12 @@ public final class Main {
     RegionalProxyServer.Builder b = RegionalProxyServer.builder()
         .bind(config.listen().orElse(new InetSocketAddress(8000)))
         .router(router)
-        .preserveHost(config.preserveHost())
+        .forwarderOptions(f -> f.preserveHost(config.preserveHost())
+            .maxRequestBodyBytes(limits.maxRequestBodyBytes()))
         .engine(engine(limits))
         .maxRequestHeaders(limits.maxHeaders())
         .maxRequestHeaderBytes(limits.maxHeaderBytes())
         .maxRequestLineBytes(limits.maxRequestLineBytes())
-        .maxRequestBodyBytes(limits.maxRequestBodyBytes())
         .headerTimeout(limits.headerTimeout())
         // the JDK server has one time limit for the whole request; the http1 engine bounds the
         // head by headerTimeout and the body by bodyIdleTimeout, and has no whole-request limit

@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,11 +124,26 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
     this.executor = ex;
     this.ownForwarder = b.forwarder == null;
-    this.forwarder = b.forwarder != null ? b.forwarder
-        : Forwarder.builder(b.router).preserveHost(b.preserveHost).retries(b.retries)
-            .maxRequestBodyBytes(b.maxRequestBodyBytes).bodyIdleTimeout(b.bodyIdleTimeout).executor(ex).build();
-    if (forwarder.router() != router) {
-      throw new IllegalStateException("forwarder (expected: one built for this server's router)");
+    Forwarder built = b.forwarder;
+    if (built == null) {
+      try {
+        Forwarder.Builder fb = Forwarder.builder(b.router).bodyIdleTimeout(b.bodyIdleTimeout).executor(ex);
+        if (b.forwarderOptions != null) {
+          b.forwarderOptions.accept(fb);
+        }
+        built = fb.build();
+      } catch (RuntimeException e) {
+        if (ownExecutor) {
+          ex.shutdown();
+        }
+        throw e;
+      }
+    }
+    this.forwarder = built;
+    // the options may have given the forwarder an executor of the caller's: none of its threads
+    // may then wait for a connection's next request
+    if (forwarder.executor() != ex) {
+      borrowable = 0;
     }
     this.accessLog = b.accessLog ? new AccessLog() : null;
     this.admin = b.adminAddress == null ? null
@@ -137,7 +153,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     // last: the engine serves requests as soon as it exists
     try {
       this.engine = b.engine == Engine.HTTP1
-          ? new Http1Engine(this, b, b.executor, b.forwarder == null ? borrowable : 0)
+          ? new Http1Engine(this, b, b.executor, borrowable)
           : new JdkServerEngine(this, b, ex);
     } catch (IOException | RuntimeException e) {
       if (ownForwarder) {
@@ -315,9 +331,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(8000);
     RegionalRouter router;
     Forwarder forwarder;
-    boolean preserveHost;
-    boolean retries = true;
-    long maxRequestBodyBytes = Long.MAX_VALUE;
+    Consumer<? super Forwarder.Builder> forwarderOptions;
     Duration bodyIdleTimeout = Duration.ofSeconds(30);
     ExecutorService executor;
     int maxThreads = 256;
@@ -371,44 +385,55 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The forwarder, for full control of forwarding options; it must be built for the same router.
-     * Unless set, one is built with {@link #preserveHost}, {@link #retries} and this server's
-     * executor.
+     * A forwarder built by the caller, for a forwarder shared with other code or closed by the
+     * caller; it must be built for the same {@link #router}. Cannot be combined with
+     * {@link #forwarderOptions}. Unless set, the server builds its own forwarder (see
+     * {@link #forwarderOptions}) and closes it with the server; a forwarder given here is not
+     * closed by {@link RegionalProxyServer#close()}, and this server's {@link #bodyIdleTimeout}
+     * then bounds only the client's request body (http1 engine).
      */
     public Builder forwarder(Forwarder forwarder) {
       this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
       return this;
     }
 
-    /** See {@link Forwarder.Builder#preserveHost}; {@code false} unless set. */
-    public Builder preserveHost(boolean preserve) {
-      this.preserveHost = preserve;
-      return this;
-    }
-
-    /** See {@link Forwarder.Builder#retries}; {@code true} unless set. */
-    public Builder retries(boolean enabled) {
-      this.retries = enabled;
+    /**
+     * Forwarding options (e.g. {@link Forwarder.Builder#preserveHost preserveHost},
+     * {@link Forwarder.Builder#retries retries},
+     * {@link Forwarder.Builder#maxRequestBodyBytes maxRequestBodyBytes}) for the forwarder this
+     * server builds. At {@link #start()} the server makes
+     * {@code Forwarder.builder(router).bodyIdleTimeout(bodyIdleTimeout).executor(executor)} with
+     * its own {@link #router}, {@link #bodyIdleTimeout} and {@link #executor}, passes that builder
+     * to {@code options}, then builds it; so every default is {@link Forwarder.Builder}'s, and the
+     * options may override the body idle timeout and the executor too (the server's own threads
+     * then no longer wait for kept-alive connections' next requests on the forwarder's executor).
+     * {@code options} must not call {@link Forwarder.Builder#build()}. No options unless set.
+     *
+     * <pre>{@code
+     * RegionalProxyServer.listen(8000).router(router)
+     *     .forwarderOptions(f -> f.preserveHost(true).maxRequestBodyBytes(10 << 20))
+     *     .start();
+     * }</pre>
+     *
+     * <p>A hook rather than a copy of each forwarder setter on this builder, so that every
+     * forwarding option, its validation and its default stay in one place. Cannot be combined
+     * with {@link #forwarder(Forwarder)}, which gives a forwarder built by the caller. A second
+     * call replaces the options of the first.
+     */
+    public Builder forwarderOptions(Consumer<? super Forwarder.Builder> options) {
+      this.forwarderOptions = Objects.requireNonNull(options, "forwarderOptions");
       return this;
     }
 
     /**
-     * The longest pause inside a body, either way: the upstream's response body (see
-     * {@link Forwarder.Builder#bodyIdleTimeout}) and, with the http1 engine, the client's request
-     * body (then the client connection is closed and the upstream request aborted); 30 seconds
-     * unless set.
+     * The longest pause inside a body, either way: the upstream's response body (the server passes
+     * it to {@link Forwarder.Builder#bodyIdleTimeout} of the forwarder it builds, unless
+     * {@link #forwarderOptions} set another) and, with the http1 engine, the client's request body
+     * (then the client connection is closed and the upstream request aborted); 30 seconds unless
+     * set.
      */
     public Builder bodyIdleTimeout(Duration timeout) {
       this.bodyIdleTimeout = positive("bodyIdleTimeout", timeout);
-      return this;
-    }
-
-    /** See {@link Forwarder.Builder#maxRequestBodyBytes}; no limit unless set. */
-    public Builder maxRequestBodyBytes(long max) {
-      if (max < 0) {
-        throw new IllegalArgumentException("maxRequestBodyBytes: " + max + " (expected: >= 0)");
-      }
-      this.maxRequestBodyBytes = max;
       return this;
     }
 
@@ -549,12 +574,22 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * Creates the server and starts listening.
      *
-     * @throws IllegalStateException if no router was set
+     * @throws IllegalStateException if no router was set, if both {@link #forwarder(Forwarder)}
+     *     and {@link #forwarderOptions} were set, if a given forwarder was built for another router,
+     *     or if the forwarder options make {@link Forwarder.Builder#build()} fail
      * @throws UncheckedIOException if the address cannot be bound
      */
     public RegionalProxyServer start() {
       if (router == null) {
         throw new IllegalStateException("router (expected: a RegionalRouter; none was set)");
+      }
+      if (forwarder != null && forwarderOptions != null) {
+        throw new IllegalStateException("forwarder and forwarderOptions (expected: at most one:"
+            + " forwarderOptions configure the forwarder this server builds, forwarder(Forwarder)"
+            + " replaces it with one built by the caller)");
+      }
+      if (forwarder != null && forwarder.router() != router) {
+        throw new IllegalStateException("forwarder (expected: one built for this server's router)");
       }
       try {
         return new RegionalProxyServer(this).startServing();

@@ -489,7 +489,7 @@ class RegionalProxyServerTest {
 
   @Test
   void answers_413_to_a_body_over_the_limit_declared_or_chunked() throws Exception {
-    start(routerBuilder(HOSTS).build(), b -> b.maxRequestBodyBytes(1000));
+    start(routerBuilder(HOSTS).build(), b -> b.forwarderOptions(f -> f.maxRequestBodyBytes(1000)));
 
     RawHttp.Response declared = RawHttp.send(port(), "POST /upload HTTP/1.1\r\nHost: a.example\r\n"
         + "Content-Length: 1001\r\n\r\n", new byte[1001], 1001, true);
