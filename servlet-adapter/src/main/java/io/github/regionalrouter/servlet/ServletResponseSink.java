@@ -22,11 +22,20 @@ import java.util.Map;
  * that an {@link #abort} (no last chunk) is always visible; to an HTTP/1.0 client such a body can
  * only be delimited by the close, and a cut-off one cannot be told from a whole one.
  *
- * <p>When the container reports an error on the suspended request ({@link AsyncListener#onError})
- * before the response started, the container's own answer stands and the sink only completes it.
- * Tomcat does this when the request body is malformed (a bad chunk): its read fails with a
- * {@code sendError(400)} of its own, and left to itself it would then turn the request into a 500
- * error dispatch, racing our answer. From then on the sink refuses to write.
+ * <p>When the container reports an error on the suspended request ({@link AsyncListener#onError}),
+ * the sink ends the exchange itself, whether or not our answer started: from then on it refuses
+ * to write, and a response not yet committed gets at least status 400 and {@code Connection:
+ * close}. Tomcat does this when the request body is malformed (a bad chunk). Its failing read
+ * ({@code InputBuffer.realReadBytes}, on our thread) sets the request attribute
+ * {@code jakarta.servlet.error.exception} and calls {@code sendError(400)}, which suspends the
+ * response: what we write after it goes nowhere, and the facade reports the response committed.
+ * When the servlet's dispatch returns, {@code CoyoteAdapter.service} sees that attribute on an
+ * async request that is not yet completing (a {@code complete()} of ours from our thread is only
+ * pending until the dispatch returns, and {@code AsyncStateMachine.asyncError} overrides it) and
+ * calls {@code AsyncContextImpl.setErrorState}: it fires {@code onError} and, if no listener
+ * called {@code complete()} or {@code dispatch()}, sets status 500 and completes the request.
+ * Ending the exchange in {@code onError} is what keeps that 500 out; the answer is then 400:
+ * ours when it got out first, else Tomcat's own error report for its 400.
  */
 final class ServletResponseSink implements ResponseSink {
   /** Request attribute that makes the resumed dispatch fail the response (see {@link #abort}). */
@@ -38,7 +47,6 @@ final class ServletResponseSink implements ResponseSink {
   private ServletOutputStream out;
   private byte[] copy = new byte[0];
   private final Object lock = new Object();
-  private boolean started; // guarded by lock
   private volatile boolean ended; // the container ended the request (error, or completed)
 
   ServletResponseSink(AsyncContext async) {
@@ -49,24 +57,22 @@ final class ServletResponseSink implements ResponseSink {
     async.addListener(new AsyncListener() {
       @Override
       public void onError(AsyncEvent event) {
-        boolean before;
         synchronized (lock) {
-          before = !started;
-          ended = true;
+          ended = true; // a start of ours in progress (under the lock) finishes first
         }
-        if (before) {
-          try {
-            // Before our answer, an error on the suspended exchange is the client's: a malformed
-            // body (or a client gone, for which no status matters). Tomcat may not have set its 400
-            // yet, and its error dispatch would answer 500.
-            if (!response.isCommitted()) {
+        try {
+          // Complete even when our answer started: Tomcat may have swallowed it (its sendError
+          // suspends the response), and a request no listener completes becomes a 500.
+          if (!response.isCommitted()) {
+            // The error is the client's: a malformed body, or the client gone (no status matters).
+            if (response.getStatus() < 400) {
               response.setStatus(400);
-              response.setHeader("Connection", "close");
             }
-            async.complete();
-          } catch (RuntimeException e) {
-            // already over
+            response.setHeader("Connection", "close");
           }
+          async.complete();
+        } catch (RuntimeException e) {
+          // already over
         }
       }
 
@@ -85,14 +91,12 @@ final class ServletResponseSink implements ResponseSink {
 
   @Override
   public void start(int status, Map<String, List<String>> headers, long contentLength) throws IOException {
-    // The whole start, commit included, under the lock: the container's onError then sees either
-    // nothing of ours (and its own answer stands) or a committed response. Between the two, an
-    // uncommitted status of ours would be reset by the container's error dispatch into a 500.
+    // The whole start, commit included, under the lock: the container's onError, which ends the
+    // exchange, comes either before it (and start fails) or after our head was flushed.
     synchronized (lock) {
       if (ended) {
         throw new IOException("the container already ended this request (an error it reported)");
       }
-      started = true;
       response.setStatus(status);
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
         for (String v : h.getValue()) {

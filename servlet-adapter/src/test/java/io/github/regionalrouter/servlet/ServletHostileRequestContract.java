@@ -244,10 +244,34 @@ abstract class ServletHostileRequestContract {
     Answer a = send(raw);
 
     assertThat(a.status()).as(a.head() + a.body()).isIn(midBodyErrorStatuses());
+    if (kind == Kind.JETTY) {
+      assertThat(a.head()).contains("X-Router-Error: invalid_request"); // Tomcat's own 400 may stand instead
+    }
     assertThat(discoveryAsked).containsExactly("a.example");
     RecordingUpstream.Received r = upstream.next();
     assertThat(r.complete()).as("the upstream's request ends as complete").isFalse();
     assertThat(r.bodyText()).isEmpty();
+  }
+
+  /**
+   * The same, 20 times in a row: in Tomcat the body's read error and our answer race (on JDK 25
+   * about one request in ten went wrong, as a 500, before the sink ended the exchange in
+   * {@code onError}), so one request proves little. Bounded, and each request is answered at once.
+   */
+  @Test
+  void aBodyWhoseFramingBreaksMidwayIsAnswered400EveryTime() throws Exception {
+    List<String> raws = badChunks().map(a -> (String) a.get()[1]).toList();
+    for (int i = 0; i < 20; i++) {
+      String raw = raws.get(i % raws.size());
+
+      Answer a = send(raw);
+
+      assertThat(a.status()).as("request " + i + ": " + a.head() + a.body()).isIn(midBodyErrorStatuses());
+      if (kind == Kind.JETTY) {
+        assertThat(a.head()).as("request " + i).contains("X-Router-Error: invalid_request");
+      }
+      assertThat(upstream.next().complete()).as("request " + i + ": the upstream's request ends as complete").isFalse();
+    }
   }
 
   static Stream<Arguments> badChunks() {
@@ -259,15 +283,14 @@ abstract class ServletHostileRequestContract {
   }
 
   /**
-   * The answers to a request body whose chunked framing breaks after the head was accepted: 400.
-   * Known gap: Tomcat 11 on JDK 25 answers its own 500 (no X-Router-Error) about one run in four:
-   * its read error and our 400 race inside the container's async error handling, and ServletResponseSink's
-   * guards (start and onError under one lock; onError answering 400) narrowed the race but did not
-   * close it. What matters most holds either way and is asserted by the callers: the upstream
-   * never receives the body as complete.
+   * The answer to a request body whose chunked framing breaks after the head was accepted: 400,
+   * in both containers. In Tomcat it is ours ({@code X-Router-Error: invalid_request}) when our
+   * answer got out before Tomcat's read error suspended the response, else Tomcat's own error
+   * report for the {@code sendError(400)} of its failing read; never the 500 of an async request
+   * that no listener completed after the error (see {@link ServletResponseSink}).
    */
   private java.util.List<String> midBodyErrorStatuses() {
-    return kind == Kind.TOMCAT ? java.util.List.of("400", "500") : java.util.List.of("400");
+    return java.util.List.of("400");
   }
 
   @Test
