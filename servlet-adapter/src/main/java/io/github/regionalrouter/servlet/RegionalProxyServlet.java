@@ -144,16 +144,17 @@ public final class RegionalProxyServlet extends HttpServlet {
     }
     AsyncContext async = request.startAsync();
     async.setTimeout(0);
-    f.handle(new ServletInboundRequest(request, upstreamTarget(request)), body(request),
-        new ServletResponseSink(async));
+    ServletResponseSink sink = new ServletResponseSink(async);
+    f.handle(new ServletInboundRequest(request, upstreamTarget(request)), body(request, sink), sink);
   }
 
-  private static RequestBody body(HttpServletRequest request) throws IOException {
+  /** The body, read through {@code sink} (never once the container ended the request). */
+  private static RequestBody body(HttpServletRequest request, ServletResponseSink sink) throws IOException {
     long length = request.getContentLengthLong();
     if (length == 0 || length < 0 && request.getHeader("Transfer-Encoding") == null) {
       return RequestBody.empty();
     }
-    return RequestBody.of(request.getInputStream(), length < 0 ? -1 : length);
+    return RequestBody.of(sink.body(request.getInputStream()), length < 0 ? -1 : length);
   }
 
   /**
