@@ -37,15 +37,12 @@ public final class LoadBenchmark {
   private static final Pattern ERRORS =
       Pattern.compile("(Non-2xx or 3xx responses|Socket errors):\\s*(.*)");
 
-  private final List<Process> processes = new ArrayList<>();
   private final Path work;
-  private final String java;
-  private final String classpath;
+  private final Processes processes;
 
   private LoadBenchmark() throws IOException {
     this.work = Files.createTempDirectory("rr-load");
-    this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    this.classpath = System.getProperty("java.class.path");
+    this.processes = new Processes(work);
   }
 
   public static void main(String[] args) throws Exception {
@@ -99,9 +96,9 @@ public final class LoadBenchmark {
     int discovery = Processes.freePort();
     int proxy = Processes.freePort();
     int admin = Processes.freePort();
-    start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"), "");
-    start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"), "");
-    start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "");
+    processes.start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"), "");
+    processes.start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"), "");
+    processes.start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "");
     Path config = work.resolve("proxy.json");
     Files.writeString(
         config,
@@ -111,7 +108,7 @@ public final class LoadBenchmark {
             + " \"clusters\": [{\"name\": \"us_east1\", \"endpoints\": [\"http://127.0.0.1:" + east + "\"]},\n"
             + "   {\"name\": \"us_central1\", \"endpoints\": [\"http://127.0.0.1:" + central + "\"]}],\n"
             + " \"responseHeaders\": {\"Processed-By\": \"Regional Router\"}}\n");
-    start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString()),
+    processes.start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString()),
         "-Dorg.slf4j.simpleLogger.log.io.github.regionalrouter.access=" + (accessLog ? "info" : "off") + " " + proxyOpts);
     awaitUp(east, "/");
     awaitUp(central, "/");
@@ -193,38 +190,8 @@ public final class LoadBenchmark {
     return r;
   }
 
-  private void start(String name, List<String> mainAndArgs, String jvmOpts) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    for (String o : jvmOpts.trim().split("\\s+")) {
-      if (!o.isEmpty()) {
-        cmd.add(o);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.addAll(mainAndArgs);
-    Process p = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve(name + ".log").toFile())
-        .start();
-    processes.add(p);
-  }
-
-  private void awaitUp(int port, String path) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        get(port, path);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nothing answers on port " + port + "; logs in " + work, e);
-        }
-        Thread.onSpinWait();
-        TimeUnit.MILLISECONDS.sleep(100); // polling for a process to start, bounded by the deadline
-      }
-    }
+  private void awaitUp(int port, String path) throws InterruptedException {
+    processes.awaitUp(port, () -> get(port, path), Duration.ofSeconds(30));
   }
 
   private static String get(int port, String path) throws IOException {
@@ -241,7 +208,7 @@ public final class LoadBenchmark {
 
 
   private void stopAll() {
-    Processes.stopAll(processes);
+    processes.stopAll();
   }
 
 }

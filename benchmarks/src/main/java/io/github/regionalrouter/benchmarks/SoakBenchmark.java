@@ -42,9 +42,7 @@ public final class SoakBenchmark {
   private static final long SLOW_MILLIS = 3000;
 
   private final Path work;
-  private final String java;
-  private final String classpath;
-  private final List<Process> processes = new CopyOnWriteArrayList<>();
+  private final Processes processes;
   private final List<FaultWindow> windows = new CopyOnWriteArrayList<>();
   private final HttpClient control = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile String faultScriptError;
@@ -58,8 +56,7 @@ public final class SoakBenchmark {
 
   private SoakBenchmark() throws IOException {
     this.work = Files.createTempDirectory("rr-soak");
-    this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    this.classpath = System.getProperty("java.class.path");
+    this.processes = new Processes(work);
   }
 
   public static void main(String[] args) throws Exception {
@@ -103,7 +100,7 @@ public final class SoakBenchmark {
     discoveryProcess = startDiscovery();
     Path config = work.resolve("proxy.json");
     Files.writeString(config, config(proxy, admin));
-    Process proxyProcess = start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString()),
+    Process proxyProcess = processes.start("proxy", List.of("io.github.regionalrouter.jdkserver.Main", "--config", config.toString()),
         "-Dorg.slf4j.simpleLogger.log.io.github.regionalrouter.access=off " + proxyOpts);
     awaitUp(east, "/");
     awaitUp(central, "/");
@@ -306,46 +303,16 @@ public final class SoakBenchmark {
   }
 
   private Process startUpstream(int port, String name) throws IOException {
-    return start("upstream-" + name, List.of(HelloUpstream.class.getName(), Integer.toString(port), name),
+    return processes.start("upstream-" + name, List.of(HelloUpstream.class.getName(), Integer.toString(port), name),
         "-Xmx128m -Dupstream.threads=16");
   }
 
   private Process startDiscovery() throws IOException {
-    return start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "-Xmx64m");
+    return processes.start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "-Xmx64m");
   }
 
-  private Process start(String name, List<String> mainAndArgs, String jvmOpts) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    for (String o : jvmOpts.trim().split("\\s+")) {
-      if (!o.isEmpty()) {
-        cmd.add(o);
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.addAll(mainAndArgs);
-    Process p = new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve(name + ".log").toFile()))
-        .start();
-    processes.add(p);
-    return p;
-  }
-
-  private void awaitUp(int port, String path) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try {
-        get(port, path);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("nothing answers on port " + port + "; logs in " + work, e);
-        }
-        TimeUnit.MILLISECONDS.sleep(100); // polling for a process to start, bounded by the deadline
-      }
-    }
+  private void awaitUp(int port, String path) throws InterruptedException {
+    processes.awaitUp(port, () -> get(port, path), Duration.ofSeconds(60));
   }
 
   private String get(int port, String path) throws IOException, InterruptedException {
@@ -364,7 +331,7 @@ public final class SoakBenchmark {
 
 
   private void stopAll() {
-    Processes.stopAll(processes);
+    processes.stopAll();
   }
 
 }
