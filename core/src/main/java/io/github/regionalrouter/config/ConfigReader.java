@@ -145,6 +145,14 @@ final class ConfigReader {
 
   int integer(Node node, String path, int min, int max) {
     String expected = max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer " + min + "-" + max;
+    return (int) longInRange(node, path, min, max, expected);
+  }
+
+  long longInteger(Node node, String path, long min) {
+    return longInRange(node, path, min, Long.MAX_VALUE, "an integer >= " + min);
+  }
+
+  private long longInRange(Node node, String path, long min, long max, String expected) {
     if (node.kind != Kind.INTEGER) {
       throw expected(node, path, expected);
     }
@@ -155,23 +163,6 @@ final class ConfigReader {
       throw expected(node, path, expected);
     }
     if (v < min || v > max) {
-      throw expected(node, path, expected);
-    }
-    return (int) v;
-  }
-
-  long longInteger(Node node, String path, long min) {
-    String expected = "an integer >= " + min;
-    if (node.kind != Kind.INTEGER) {
-      throw expected(node, path, expected);
-    }
-    long v;
-    try {
-      v = Long.parseLong(node.text);
-    } catch (NumberFormatException e) {
-      throw expected(node, path, expected);
-    }
-    if (v < min) {
       throw expected(node, path, expected);
     }
     return v;
