@@ -119,7 +119,7 @@ final class Http1Connection implements Runnable {
       return new Http1Exchange(this, head);
     } catch (ProtocolException e) {
       if (writeError(e.status, e.getMessage())) {
-        closeAfterError();
+        lingerAndClose();
       } else {
         abort();
       }
@@ -178,13 +178,6 @@ final class Http1Connection implements Runnable {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  /**
-   * Closes after an error answer without losing it: see {@link #lingerAndClose}.
-   */
-  void closeAfterError() {
-    lingerAndClose();
   }
 
   /**

@@ -445,7 +445,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
       }
     }
     if (answered) {
-      conn.closeAfterError();
+      conn.lingerAndClose();
     } else {
       conn.abort();
     }
@@ -457,7 +457,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
       if (state == NOT_STARTED) {
         state = ABORTED;
         if (conn.writeError(500, "internal error")) {
-          conn.closeAfterError();
+          conn.lingerAndClose();
         } else {
           conn.abort();
         }
