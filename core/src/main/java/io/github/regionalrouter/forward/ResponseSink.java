@@ -43,4 +43,15 @@ public interface ResponseSink {
    * @param cause why, for logging
    */
   void abort(Throwable cause);
+
+  /**
+   * Whether the next call would return without blocking (for example: the client's connection is
+   * non-blocking and has no unsent bytes queued). When true, the forwarder may make that call on
+   * the thread that read the upstream's answer, an event-loop thread that must never block, instead
+   * of handing it to its executor: one thread hand-off less per response. Asked before each call;
+   * {@code false} unless overridden.
+   */
+  default boolean nonBlockingNow() {
+    return false;
+  }
 }

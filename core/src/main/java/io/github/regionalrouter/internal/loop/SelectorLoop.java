@@ -1,0 +1,227 @@
+package io.github.regionalrouter.internal.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One selector and the thread that runs it: the event loop the fast lane's upstream connections
+ * and, when they share it, the standalone server's client connections run on. Everything that
+ * happens on it must not block: a loop thread is a {@link LoopThread}, which code that might block
+ * checks ({@link #inLoopThread()}) to hand its work to an executor instead.
+ *
+ * <p>Each registered channel has a {@link Handler}, called on the loop thread when its key is
+ * ready. Tasks given to {@link #execute} run on the loop thread, in order, after the current
+ * selection; the selector is woken only when a task comes from another thread.
+ */
+public final class SelectorLoop implements Executor, AutoCloseable {
+  /** Called on the loop thread when a registered channel is ready. */
+  public interface Handler {
+    void onReady(SelectionKey key);
+  }
+
+  /** Periodic work of the loop's owner. */
+  public interface Ticker {
+    /**
+     * Called on the loop thread after every selection.
+     *
+     * @return the longest the next selection may wait, in milliseconds, {@code > 0}
+     */
+    long tick(long nowNanos);
+
+    /** Called on the loop thread once the loop stopped, after the last tasks ran. */
+    default void stopped() {}
+  }
+
+  /** The thread of a loop: it must never block. */
+  public static final class LoopThread extends Thread {
+    LoopThread(Runnable r, String name) {
+      super(r, name);
+      setDaemon(true);
+    }
+  }
+
+  private final Selector selector;
+  private final LoopThread thread;
+  private final Ticker ticker;
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean wakeup = new AtomicBoolean();
+  /** Run after the next selection, which deregisters cancelled keys. Loop thread only. */
+  private List<Runnable> afterSelect = new ArrayList<>();
+  private volatile boolean closed;
+  private volatile boolean terminated;
+
+  /**
+   * Opens a selector and starts the loop's thread.
+   *
+   * @throws UncheckedIOException if no selector can be opened
+   */
+  public SelectorLoop(String name, Ticker ticker) {
+    this.ticker = ticker;
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector", e);
+    }
+    this.thread = new LoopThread(this::loop, name);
+    thread.start();
+  }
+
+  /** Whether the calling thread is the thread of some loop (and so must not block). */
+  public static boolean inLoopThread() {
+    return Thread.currentThread() instanceof LoopThread;
+  }
+
+  /** Whether the calling thread is this loop's thread. */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /**
+   * Registers {@code ch} (non-blocking) for {@code ops}. Loop thread only.
+   *
+   * @throws ClosedChannelException if the channel is closed
+   */
+  public SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws ClosedChannelException {
+    return ch.register(selector, ops, handler);
+  }
+
+  /**
+   * Runs {@code task} on the loop thread after the next selection has deregistered the keys
+   * cancelled before it (so a channel whose key was cancelled may then be put in blocking mode).
+   * Loop thread only.
+   */
+  public void afterNextSelect(Runnable task) {
+    afterSelect.add(task);
+  }
+
+  /** Runs {@code task} on the loop thread (on the caller's once the loop has ended). */
+  @Override
+  public void execute(Runnable task) {
+    if (terminated) {
+      task.run();
+      return;
+    }
+    tasks.add(task);
+    if (Thread.currentThread() != thread && wakeup.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+    if (terminated) {
+      runTasks();
+    }
+  }
+
+  /** Whether {@link #close()} was called or the loop failed. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Stops the loop; returns once its thread has ended (at most about a second) unless called on
+   * it. Tasks queued meanwhile still run, then {@link Ticker#stopped()}.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    selector.wakeup();
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void loop() {
+    long wait = 1000;
+    try {
+      while (!closed) {
+        wakeup.set(false);
+        if (tasks.isEmpty() && afterSelect.isEmpty()) {
+          selector.select(SelectorLoop::onKey, wait);
+        } else {
+          selector.selectNow(SelectorLoop::onKey);
+        }
+        if (!afterSelect.isEmpty()) {
+          List<Runnable> now = afterSelect;
+          afterSelect = new ArrayList<>();
+          for (Runnable r : now) {
+            runQuietly(r);
+          }
+        }
+        runTasks();
+        wait = Math.max(1, ticker.tick(System.nanoTime()));
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      closed = true;
+    } finally {
+      terminated = true;
+      for (Runnable r : afterSelect) {
+        runQuietly(r);
+      }
+      runTasks();
+      try {
+        ticker.stopped();
+      } finally {
+        try {
+          for (SelectionKey k : selector.keys()) {
+            closeQuietly(k.channel());
+          }
+          selector.close();
+        } catch (IOException | RuntimeException ignored) {
+          // nothing to do
+        }
+        runTasks();
+      }
+    }
+  }
+
+  private static void onKey(SelectionKey k) {
+    try {
+      if (k.isValid()) {
+        ((Handler) k.attachment()).onReady(k);
+      }
+    } catch (CancelledKeyException e) {
+      // closed meanwhile
+    } catch (RuntimeException e) {
+      // a handler ends its own connection on failure; keep the loop alive
+    }
+  }
+
+  private void runTasks() {
+    Runnable t;
+    while ((t = tasks.poll()) != null) {
+      runQuietly(t);
+    }
+  }
+
+  private static void runQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      // each task ends its own work on failure; keep the loop alive
+    }
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}
