@@ -37,6 +37,10 @@ final class Http1Engine implements ServerEngine {
     if (executor != null) {
       sb.executor(executor);
     }
+    if (b.eventLoop) {
+      // proxy.serve never blocks: it may run on the loop thread
+      sb.eventLoop(true).nonBlockingHandler(true);
+    }
     this.server = sb.build().start();
   }
 

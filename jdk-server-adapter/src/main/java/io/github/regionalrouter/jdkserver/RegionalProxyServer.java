@@ -345,6 +345,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     int maxRequestHeaderBytes = 64 * 1024;
     boolean accessLog = true;
     boolean jmx = true;
+    boolean eventLoop = true;
     InetSocketAddress adminAddress;
     Supplier<Map<String, Object>> configSupplier = Map::of;
 
@@ -553,6 +554,21 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder jmx(boolean enabled) {
       this.jmx = enabled;
+      return this;
+    }
+
+    /**
+     * Http1 engine only: whether client connections run on an event loop, the one the forwarder's
+     * upstream connections run on, rather than with a thread each; on unless set. On the loop, a
+     * connection waiting for its next request holds no thread, the forwarder is called on the loop
+     * thread, and an answer is written to the client on the thread that read it from the upstream
+     * (no hand-off to the executor) while the client's socket takes it at once. A request with a
+     * body moves its connection to a thread of its own, as with this off. With it on, the
+     * {@code RoutingListener} and the access log's slf4j appender are called on the loop thread:
+     * they must not block (a listener must not anyway).
+     */
+    public Builder eventLoop(boolean on) {
+      this.eventLoop = on;
       return this;
     }
 

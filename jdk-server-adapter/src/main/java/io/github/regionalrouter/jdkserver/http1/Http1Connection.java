@@ -1,11 +1,17 @@
 package io.github.regionalrouter.jdkserver.http1;
 
 import io.github.regionalrouter.internal.TaskTail;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -14,8 +20,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code complete()} submits a new task for the next request (or, when the handler completed it
  * synchronously, the same task goes on; or, when it was completed from a {@link TaskTail} task and
  * the server may borrow another thread, that thread reads the next request once its task ends).
+ *
+ * <p>On an event loop ({@link Http1Server.Builder#eventLoop}) a connection starts non-blocking,
+ * registered on the loop: the loop reads and parses request heads, calls the handler for a request
+ * without a body (on the loop thread when the handler never blocks, else on the executor), and
+ * writes what the client's socket takes at once ({@link LoopWriter} keeps the rest). So a
+ * connection waiting for its next request, for discovery or for the upstream holds no thread, and
+ * an answer can be written on the thread that read it from the upstream. A request with a body
+ * moves its connection to the blocking mode above for good: the key is cancelled, the channel
+ * made blocking, and a task of the executor goes on with the request.
  */
-final class Http1Connection implements Runnable {
+final class Http1Connection implements Runnable, SelectorLoop.Handler {
   /** Waiting for the first byte of a request: may be closed at once when the server closes. */
   static final int IDLE = 0;
   /** Reading a request, or an exchange in progress. */
@@ -30,13 +45,49 @@ final class Http1Connection implements Runnable {
   private final long acceptedNanos;
   private boolean first = true;
   private Http1Exchange previous;
+  private final AtomicBoolean socketClosed = new AtomicBoolean();
 
-  Http1Connection(Http1Server server, Socket socket) throws IOException {
+  // ---- event-loop mode (channel and loop are null for a connection that is blocking from the start)
+  private final SocketChannel channel;
+  private final SelectorLoop loop;
+  /** Whether the connection is on its event loop (false once moved to blocking mode). */
+  volatile boolean onLoop;
+  private SelectionKey key; // loop thread
+  /** When the loop's wait for a head (or the lingering close) ends, 0 when none; the timer enforces it. */
+  private volatile long loopDeadline;
+  private boolean headStarted; // loop thread
+  private volatile boolean lingering;
+  private long lingered; // loop thread
+  /** An exchange is in progress: the loop parses nothing meanwhile. Guarded by this. */
+  private boolean exchangeActive;
+  /** The client closed its side. Guarded by this. */
+  private boolean inputEnded;
+  /** Reading stopped while an exchange is in progress, with bytes of the next request kept. Guarded by this. */
+  private boolean readPaused;
+  /** The exchange, and the unsent bytes, the blocking mode starts with after leaving the loop. */
+  private Http1Exchange handOver;
+  private ByteBuffer handOverBytes;
+
+  Http1Connection(Http1Server server, Socket socket) {
+    this(server, socket, null, null);
+  }
+
+  Http1Connection(Http1Server server, SocketChannel channel, SelectorLoop loop) {
+    this(server, channel.socket(), channel, loop);
+  }
+
+  private Http1Connection(Http1Server server, Socket socket, SocketChannel channel, SelectorLoop loop) {
     this.server = server;
     this.socket = socket;
+    this.channel = channel;
+    this.loop = loop;
     this.acceptedNanos = System.nanoTime();
     this.input = new Http1Input(socket, 16 * 1024);
-    this.output = new ResponseOutput(socket.getOutputStream(), server.limits.writeTimeoutNanos());
+    this.output = new ResponseOutput(socket, server.limits.writeTimeoutNanos());
+    if (loop != null) {
+      output.loopWriter = new LoopWriter(this, channel, loop);
+      onLoop = true;
+    }
   }
 
   Http1Server server() {
@@ -54,6 +105,21 @@ final class Http1Connection implements Runnable {
   @Override
   public void run() {
     try {
+      Http1Exchange start = handOver;
+      if (start != null) {
+        // first task after leaving the event loop: what the loop could not send yet goes first
+        handOver = null;
+        ByteBuffer rest = handOverBytes;
+        handOverBytes = null;
+        if (rest != null && !output.writeNow(rest)) {
+          abort();
+          return;
+        }
+        previous = start;
+        if (!callHandler(start)) {
+          return;
+        }
+      }
       while (true) {
         if (previous != null && !previous.drainBody()) {
           lingerAndClose(); // its answer is out; more of its body may still come
@@ -65,14 +131,7 @@ final class Http1Connection implements Runnable {
           return;
         }
         previous = ex;
-        ex.handlerThread = Thread.currentThread();
-        try {
-          server.handler.handle(ex);
-        } catch (Throwable t) {
-          ex.handlerFailed(t);
-        }
-        ex.handlerThread = null;
-        if (!ex.continueInline) {
+        if (!callHandler(ex)) {
           return;
         }
       }
@@ -80,6 +139,18 @@ final class Http1Connection implements Runnable {
       abort();
       throw e;
     }
+  }
+
+  /** Calls the handler on this thread; true if it completed the exchange and the connection goes on. */
+  private boolean callHandler(Http1Exchange ex) {
+    ex.handlerThread = Thread.currentThread();
+    try {
+      server.handler.handle(ex);
+    } catch (Throwable t) {
+      ex.handlerFailed(t);
+    }
+    ex.handlerThread = null;
+    return ex.continueInline;
   }
 
   /** {@link #run} on a thread borrowed from the executor that completed the last exchange. */
@@ -133,6 +204,10 @@ final class Http1Connection implements Runnable {
 
   /** Called once the response is written: the next request, or close. */
   void exchangeDone(Http1Exchange ex, boolean keepAlive) {
+    if (onLoop) {
+      exchangeDoneOnLoop(ex, keepAlive);
+      return;
+    }
     if (!keepAlive || server.draining()) {
       closeAfter(ex);
       return;
@@ -190,6 +265,10 @@ final class Http1Connection implements Runnable {
    * then close.
    */
   void lingerAndClose() {
+    if (onLoop) {
+      onLoop(() -> output.loopWriter.whenFlushed(this::startLingering));
+      return;
+    }
     if (state.getAndSet(CLOSED) == CLOSED) {
       return;
     }
@@ -238,6 +317,11 @@ final class Http1Connection implements Runnable {
 
   /** Closes in order: what was written still reaches the client. */
   void close() {
+    LoopWriter w = output.loopWriter;
+    if (onLoop && w != null && !w.flushed()) {
+      onLoop(() -> w.whenFlushed(this::close));
+      return;
+    }
     if (state.getAndSet(CLOSED) != CLOSED) {
       closeSocket();
     }
@@ -259,6 +343,15 @@ final class Http1Connection implements Runnable {
   void expire(long now) {
     if (output.expire(now)) {
       abort(); // unsent bytes: a plain close would leave them queued for a client that reads nothing
+    } else if (onLoop) {
+      long d = loopDeadline;
+      if (d != 0 && now - d >= 0) {
+        if (lingering) {
+          closeSocket();
+        } else {
+          close(); // no (complete) head in time: closed without an answer
+        }
+      }
     } else if (input.expire(now)) {
       close();
     }
@@ -267,7 +360,12 @@ final class Http1Connection implements Runnable {
   /** Closes if waiting for a request; true if it did (or was closed already). */
   boolean closeIfIdle() {
     if (state.compareAndSet(IDLE, CLOSED)) {
-      closeSocket();
+      LoopWriter w = output.loopWriter;
+      if (onLoop && w != null && !w.flushed()) {
+        onLoop(() -> w.whenFlushed(this::closeSocket)); // the last answer still goes out whole
+      } else {
+        closeSocket();
+      }
       return true;
     }
     return state.get() == CLOSED;
@@ -281,11 +379,325 @@ final class Http1Connection implements Runnable {
   }
 
   private void closeSocket() {
+    if (!socketClosed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       socket.close();
     } catch (IOException ignored) {
       // nothing to do
     }
+    LoopWriter w = output.loopWriter;
+    if (w != null) {
+      w.closed();
+    }
+    if (loop != null && !loop.inLoop()) {
+      // a registered channel's socket is closed by its selector's next selection: wake it
+      loop.execute(() -> { });
+    }
     server.closed(this);
+  }
+
+  // ---- event-loop mode
+
+  /** Runs {@code r} on the loop: now when on its thread, else after its current selection. */
+  private void onLoop(Runnable r) {
+    if (loop.inLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+  }
+
+  /** Registers with the loop and waits for the first request. Loop thread. */
+  void startOnLoop() {
+    if (state.get() == CLOSED) {
+      return;
+    }
+    try {
+      key = loop.register(channel, SelectionKey.OP_READ, this);
+    } catch (IOException | RuntimeException e) {
+      abort();
+      return;
+    }
+    loopDeadline = acceptedNanos + server.limits.headerTimeoutNanos();
+    if (server.draining()) {
+      closeIfIdle();
+    }
+  }
+
+  /** Turns {@code op} on or off in the key's interest set. Loop thread. */
+  void interest(int op, boolean on) {
+    SelectionKey k = key;
+    if (k == null) {
+      return;
+    }
+    try {
+      int ops = k.interestOps();
+      int want = on ? ops | op : ops & ~op;
+      if (want != ops) {
+        k.interestOps(want);
+      }
+    } catch (CancelledKeyException e) {
+      // closed meanwhile
+    }
+  }
+
+  @Override
+  public void onReady(SelectionKey k) {
+    int ready = k.readyOps();
+    if ((ready & SelectionKey.OP_WRITE) != 0) {
+      LoopWriter w = output.loopWriter;
+      if (w != null) {
+        w.onWritable();
+      }
+    }
+    if ((ready & SelectionKey.OP_READ) != 0 && k.isValid()) {
+      onReadable();
+    }
+  }
+
+  private void onReadable() {
+    if (lingering) {
+      discard();
+      return;
+    }
+    synchronized (this) {
+      if (exchangeActive) {
+        // the exchange in progress reads nothing: keep what comes (a pipelined request) for later
+        if (input.hasBuffered()) {
+          readPaused = true;
+          interest(SelectionKey.OP_READ, false);
+          return;
+        }
+        int n;
+        try {
+          n = input.readNow(channel);
+        } catch (IOException e) {
+          n = -1;
+        }
+        if (n < 0) {
+          inputEnded = true;
+          interest(SelectionKey.OP_READ, false);
+        }
+        return;
+      }
+    }
+    int n;
+    try {
+      n = input.readNow(channel);
+    } catch (IOException e) {
+      close();
+      return;
+    }
+    if (n < 0) {
+      close(); // between requests, or in the middle of a head: nothing to answer
+      return;
+    }
+    if (n > 0) {
+      parseAndServe();
+    }
+  }
+
+  /** Parses the heads buffered and serves them, one exchange at a time. Loop thread. */
+  private void parseAndServe() {
+    while (input.hasBuffered()) {
+      if (!state.compareAndSet(IDLE, ACTIVE) && state.get() != ACTIVE) {
+        return; // closed
+      }
+      if (!headStarted) {
+        headStarted = true;
+        loopDeadline = (first ? acceptedNanos : System.nanoTime()) + server.limits.headerTimeoutNanos();
+      }
+      int mark = input.pos;
+      RequestHead head;
+      input.noWait = true;
+      try {
+        head = RequestHead.read(input, server.limits, Long.MAX_VALUE);
+      } catch (ProtocolException e) {
+        input.noWait = false;
+        loopDeadline = 0;
+        if (writeError(e.status, e.getMessage())) {
+          lingerAndClose();
+        } else {
+          abort();
+        }
+        return;
+      } catch (IOException e) {
+        input.noWait = false;
+        if (e == Http1Input.NEED_MORE) {
+          input.pos = mark; // the rest of the head has not come yet
+          return;
+        }
+        close();
+        return;
+      }
+      input.noWait = false;
+      headStarted = false;
+      first = false;
+      loopDeadline = 0;
+      Http1Exchange ex = new Http1Exchange(this, head);
+      synchronized (this) {
+        exchangeActive = true;
+      }
+      if (ex.hasBody()) {
+        toBlocking(ex);
+        return;
+      }
+      if (!serveOnLoop(ex)) {
+        return;
+      }
+    }
+  }
+
+  /** Calls the handler; true if it completed the exchange and the next request may be parsed. Loop thread. */
+  private boolean serveOnLoop(Http1Exchange ex) {
+    if (server.nonBlockingHandler) {
+      return callHandler(ex);
+    }
+    try {
+      server.executor.execute(() -> {
+        try {
+          server.handler.handle(ex);
+        } catch (Throwable t) {
+          ex.handlerFailed(t);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      ex.handlerFailed(e);
+    }
+    return false;
+  }
+
+  private void exchangeDoneOnLoop(Http1Exchange ex, boolean keepAlive) {
+    if (!keepAlive || server.draining()) {
+      onLoop(this::closeAfterExchange);
+      return;
+    }
+    boolean resume;
+    synchronized (this) {
+      exchangeActive = false;
+      resume = input.hasBuffered() || readPaused || inputEnded;
+      if (!input.hasBuffered()) {
+        state.set(IDLE);
+      }
+      loopDeadline = System.nanoTime() + server.limits.keepAliveIdleTimeoutNanos();
+    }
+    // after IDLE is visible: a drain that began before sees it, or this sees draining
+    if (server.draining() && closeIfIdle()) {
+      return;
+    }
+    if (ex.handlerThread == Thread.currentThread()) {
+      ex.continueInline = true; // the loop that called the handler goes on with the next head
+      return;
+    }
+    if (resume) {
+      loop.execute(this::resume);
+    }
+  }
+
+  /** Goes on with bytes kept during the exchange, or closes when the client has closed. Loop thread. */
+  private void resume() {
+    synchronized (this) {
+      if (readPaused) {
+        readPaused = false;
+        interest(SelectionKey.OP_READ, true);
+      }
+    }
+    parseAndServe();
+    boolean ended;
+    synchronized (this) {
+      ended = !exchangeActive && inputEnded;
+    }
+    if (ended) {
+      close(); // a head cut off by the client's close can never complete
+    }
+  }
+
+  /** Like {@link #closeAfter}: lingering when bytes of the client's are kept unread. Loop thread. */
+  private void closeAfterExchange() {
+    if (input.hasBuffered()) {
+      lingerAndClose();
+    } else {
+      close();
+    }
+  }
+
+  /** The lingering close of {@link #lingerAndClose} on the loop: no thread waits for the client. Loop thread. */
+  private void startLingering() {
+    if (state.getAndSet(CLOSED) == CLOSED) {
+      return;
+    }
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      closeSocket();
+      return;
+    }
+    lingered = 0;
+    loopDeadline = System.nanoTime() + Limits.LINGER_NANOS;
+    lingering = true;
+    synchronized (this) {
+      readPaused = false;
+    }
+    interest(SelectionKey.OP_READ, true);
+    discard();
+  }
+
+  /** Reads and drops what the client still sends while lingering. Loop thread. */
+  private void discard() {
+    try {
+      while (true) {
+        input.pos = input.lim;
+        int n = input.readNow(channel);
+        if (n < 0) {
+          closeSocket();
+          return;
+        }
+        if (n == 0) {
+          return;
+        }
+        lingered += n;
+        if (lingered >= Limits.LINGER_BYTES) {
+          closeSocket();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      closeSocket();
+    }
+  }
+
+  /**
+   * A request with a body: the connection leaves the loop for the blocking mode, where the body is
+   * read by whoever reads it and the handler runs on the executor. Loop thread.
+   */
+  private void toBlocking(Http1Exchange ex) {
+    SelectionKey k = key;
+    key = null;
+    k.cancel();
+    // the channel can be made blocking once the selector has dropped the cancelled key
+    loop.afterNextSelect(() -> {
+      if (state.get() == CLOSED) {
+        return;
+      }
+      LoopWriter w = output.loopWriter;
+      handOverBytes = w.detach();
+      output.loopWriter = null;
+      onLoop = false;
+      try {
+        channel.configureBlocking(true);
+      } catch (IOException | RuntimeException e) {
+        abort();
+        return;
+      }
+      handOver = ex;
+      try {
+        server.executor.execute(this);
+      } catch (RejectedExecutionException e) {
+        handOver = null;
+        abort();
+      }
+    });
   }
 }

@@ -407,6 +407,20 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     complete();
   }
 
+  /**
+   * True while the connection is on the server's event loop and everything written so far has
+   * reached the socket: a call then writes what the socket takes and keeps the rest, never
+   * blocking, so the forwarder may call from its upstream I/O thread.
+   */
+  @Override
+  public boolean nonBlockingNow() {
+    if (!conn.onLoop) {
+      return false;
+    }
+    LoopWriter w = conn.output.loopWriter;
+    return w != null && w.flushed();
+  }
+
   /** Whether {@link #sendHead} has been called. */
   public boolean responseStarted() {
     synchronized (lock) {
@@ -451,12 +465,16 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     }
   }
 
-  /** The handler threw: 500 if nothing was sent, else abort. */
+  /**
+   * The handler threw: 500 if nothing was sent, else abort. (503 when no thread could take the
+   * handler call: {@link java.util.concurrent.RejectedExecutionException}.)
+   */
   void handlerFailed(Throwable t) {
     synchronized (lock) {
       if (state == NOT_STARTED) {
         state = ABORTED;
-        if (conn.writeError(500, "internal error")) {
+        boolean busy = t instanceof java.util.concurrent.RejectedExecutionException;
+        if (busy ? conn.writeError(503, "server busy") : conn.writeError(500, "internal error")) {
           conn.lingerAndClose();
         } else {
           conn.abort();

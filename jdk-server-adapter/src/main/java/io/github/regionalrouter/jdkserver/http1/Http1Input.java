@@ -17,17 +17,40 @@ import java.net.SocketTimeoutException;
  * a virtual thread.
  */
 final class Http1Input {
-  private final InputStream in;
+  /** Thrown by {@link #fill} while {@link #noWait} is set: the head is not all here yet. */
+  static final IOException NEED_MORE = new NeedMore();
+
+  private final Socket socket;
+  private InputStream in; // blocking mode, obtained at the first blocking read
   byte[] buf;
   int pos;
   int lim;
   /** The deadline of the read in progress ({@link System#nanoTime}), 0 when none. */
   private volatile long readDeadline;
   private volatile boolean expired;
+  /**
+   * Set by an event-loop connection while it parses a head from the bytes it has: a read that
+   * would wait throws {@link #NEED_MORE} instead, leaving the buffer as it was.
+   */
+  boolean noWait;
+  private java.nio.ByteBuffer wrapped; // buf, for readNow
 
-  Http1Input(Socket socket, int size) throws IOException {
-    this.in = socket.getInputStream();
+  Http1Input(Socket socket, int size) {
+    this.socket = socket;
     this.buf = new byte[size];
+  }
+
+  private static final class NeedMore extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    NeedMore() {
+      super("request head incomplete");
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this;
+    }
   }
 
   boolean hasBuffered() {
@@ -50,7 +73,12 @@ final class Http1Input {
     }
     readDeadline = deadline == 0 ? 1 : deadline;
     try {
-      return in.read(b, off, len);
+      InputStream s = in;
+      if (s == null) {
+        s = socket.getInputStream();
+        in = s;
+      }
+      return s.read(b, off, len);
     } catch (IOException e) {
       if (expired) {
         throw new SocketTimeoutException("read timed out");
@@ -66,6 +94,39 @@ final class Http1Input {
    * needed so that {@code need} more bytes fit). Returns the count read, or -1 at end of stream.
    */
   int fill(long deadline, int need) throws IOException {
+    if (noWait) {
+      throw NEED_MORE;
+    }
+    makeRoom(need);
+    int n = readSocket(buf, lim, buf.length - lim, deadline);
+    if (n > 0) {
+      lim += n;
+    }
+    return n;
+  }
+
+  /**
+   * One non-blocking read from {@code ch} into the buffer (an event-loop connection's), after the
+   * buffered bytes, making room as {@link #fill} does. Returns the count read (0 when nothing was
+   * there), or -1 at end of stream.
+   */
+  int readNow(java.nio.channels.SocketChannel ch) throws IOException {
+    makeRoom(4096);
+    java.nio.ByteBuffer w = wrapped;
+    if (w == null || w.array() != buf) {
+      w = java.nio.ByteBuffer.wrap(buf);
+      wrapped = w;
+    }
+    w.limit(buf.length).position(lim);
+    int n = ch.read(w);
+    if (n > 0) {
+      lim += n;
+    }
+    return n;
+  }
+
+  /** Compacts or grows the buffer so that at least {@code need} more bytes fit once it is full. */
+  private void makeRoom(int need) {
     if (pos == lim) {
       pos = 0;
       lim = 0;
@@ -82,11 +143,6 @@ final class Http1Input {
         buf = bigger;
       }
     }
-    int n = readSocket(buf, lim, buf.length - lim, deadline);
-    if (n > 0) {
-      lim += n;
-    }
-    return n;
   }
 
   /**

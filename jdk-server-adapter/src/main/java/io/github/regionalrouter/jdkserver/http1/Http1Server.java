@@ -1,11 +1,15 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -40,6 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ends: no thread waits for the answer. Completing the exchange submits a new task for the next
  * request. Body reads block the thread that reads; response writes block the thread that writes.
  *
+ * <p>With {@link Builder#eventLoop}, connections start on an event loop instead (see
+ * {@link Http1Connection}): no thread per connection while it waits for a request or an answer,
+ * non-blocking writes, and the handler called on the loop thread when it never blocks
+ * ({@link Builder#nonBlockingHandler}). A request with a body moves its connection to the
+ * blocking mode.
+ *
  * <p>Immutable settings; thread-safe. Build with {@link #builder()}, then {@link #start()}.
  */
 public final class Http1Server implements AutoCloseable {
@@ -53,6 +63,13 @@ public final class Http1Server implements AutoCloseable {
   private final int backlog;
   private final Duration drainTimeout;
   private final int maxBorrowedThreads;
+  private final boolean eventLoop;
+  final boolean nonBlockingHandler;
+  private final SelectorLoop sharedLoop;
+  private SelectorLoop loop;
+  private boolean ownLoop;
+  private volatile ServerSocketChannel serverChannel;
+  private volatile InetSocketAddress boundAddress;
   private final AtomicInteger borrowedThreads = new AtomicInteger();
   private final String name;
   private final Set<Http1Connection> connections = ConcurrentHashMap.newKeySet();
@@ -79,6 +96,9 @@ public final class Http1Server implements AutoCloseable {
     this.backlog = b.backlog;
     this.drainTimeout = b.drainTimeout;
     this.maxBorrowedThreads = b.maxBorrowedThreads;
+    this.eventLoop = b.eventLoop || b.loop != null;
+    this.sharedLoop = b.loop;
+    this.nonBlockingHandler = b.nonBlockingHandler;
   }
 
   /** Starts building a server. */
@@ -108,13 +128,36 @@ public final class Http1Server implements AutoCloseable {
    * @throws IllegalStateException if already started
    */
   public synchronized Http1Server start() throws IOException {
-    if (serverSocket != null || closed) {
+    if (boundAddress != null || closed) {
       throw new IllegalStateException("server already started");
     }
-    ServerSocket ss = new ServerSocket();
-    ss.setReuseAddress(true);
-    ss.bind(bindAddress, backlog);
-    serverSocket = ss;
+    Runnable accepting;
+    if (eventLoop) {
+      ServerSocketChannel ssc = ServerSocketChannel.open();
+      try {
+        ssc.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        ssc.bind(bindAddress, backlog);
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(ssc);
+        throw e;
+      }
+      serverChannel = ssc;
+      boundAddress = (InetSocketAddress) ssc.getLocalAddress();
+      if (sharedLoop != null && !sharedLoop.isClosed()) {
+        loop = sharedLoop;
+      } else {
+        loop = new SelectorLoop(name + "-loop", now -> 1000);
+        ownLoop = true;
+      }
+      accepting = this::acceptChannels;
+    } else {
+      ServerSocket ss = new ServerSocket();
+      ss.setReuseAddress(true);
+      ss.bind(bindAddress, backlog);
+      serverSocket = ss;
+      boundAddress = new InetSocketAddress(ss.getInetAddress(), ss.getLocalPort());
+      accepting = this::acceptLoop;
+    }
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
       Thread th = new Thread(r, name + "-timer");
       th.setDaemon(true);
@@ -123,18 +166,18 @@ public final class Http1Server implements AutoCloseable {
     long tick = limits.timerTickNanos();
     t.scheduleAtFixedRate(this::expireReads, tick, tick, TimeUnit.NANOSECONDS);
     timer = t;
-    acceptor = new Thread(this::acceptLoop, name + "-acceptor");
+    acceptor = new Thread(accepting, name + "-acceptor");
     acceptor.start();
     return this;
   }
 
   /** The bound address (with the actual port when 0 was asked for). */
   public InetSocketAddress address() {
-    ServerSocket ss = serverSocket;
-    if (ss == null) {
+    InetSocketAddress a = boundAddress;
+    if (a == null) {
       throw new IllegalStateException("server not started");
     }
-    return new InetSocketAddress(ss.getInetAddress(), ss.getLocalPort());
+    return a;
   }
 
   /** Whether {@link #close(Duration)} has begun: no new connections; responses close theirs. */
@@ -177,6 +220,36 @@ public final class Http1Server implements AutoCloseable {
       } catch (RejectedExecutionException e) {
         c.rejectBusy();
       }
+    }
+  }
+
+  /** Accepts connections onto the event loop. */
+  private void acceptChannels() {
+    ServerSocketChannel ssc = serverChannel;
+    while (ssc.isOpen()) {
+      SocketChannel ch;
+      try {
+        ch = ssc.accept();
+      } catch (IOException e) {
+        if (!ssc.isOpen()) {
+          return;
+        }
+        continue; // e.g. too many open files: keep serving the open connections
+      }
+      try {
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException e) {
+        closeQuietly(ch);
+        continue;
+      }
+      Http1Connection c = new Http1Connection(this, ch, loop);
+      connections.add(c);
+      if (draining) {
+        c.close();
+        continue;
+      }
+      loop.execute(c::startOnLoop);
     }
   }
 
@@ -243,6 +316,12 @@ public final class Http1Server implements AutoCloseable {
     ServerSocket ss = serverSocket;
     if (ss != null) {
       closeQuietly(ss);
+    }
+    ServerSocketChannel ssc = serverChannel;
+    if (ssc != null) {
+      closeQuietly(ssc);
+    }
+    if (acceptor != null) {
       joinQuietly(acceptor);
     }
     for (Http1Connection c : connections) {
@@ -268,6 +347,9 @@ public final class Http1Server implements AutoCloseable {
     }
     if (timer != null) {
       timer.shutdownNow();
+    }
+    if (ownLoop) {
+      loop.close();
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
@@ -314,8 +396,40 @@ public final class Http1Server implements AutoCloseable {
     private Duration drainTimeout = Duration.ofSeconds(10);
     private Duration writeTimeout = Duration.ofSeconds(30);
     private int maxBorrowedThreads;
+    private boolean eventLoop;
+    private boolean nonBlockingHandler;
+    private SelectorLoop loop;
 
     private Builder() {}
+
+    /**
+     * Whether connections start on an event loop (non-blocking; see {@link Http1Server}) rather
+     * than with a task of the executor each; false unless set.
+     */
+    public Builder eventLoop(boolean on) {
+      this.eventLoop = on;
+      return this;
+    }
+
+    /**
+     * The event loop to run connections on, shared with its owner (for the proxy: the fast lane's,
+     * so an answer read from the upstream is written to the client on that same thread); implies
+     * {@link #eventLoop eventLoop(true)}. Not closed by the server. Unless set, an event-loop server
+     * runs a loop of its own.
+     */
+    public Builder eventLoop(SelectorLoop loop) {
+      this.loop = Objects.requireNonNull(loop, "loop");
+      return this;
+    }
+
+    /**
+     * Whether the handler never blocks, so that an event-loop server may call it on the loop
+     * thread for a request without a body (else it is called on the executor); false unless set.
+     */
+    public Builder nonBlockingHandler(boolean never) {
+      this.nonBlockingHandler = never;
+      return this;
+    }
 
     /** The address to bind; the loopback address unless set. */
     public Builder address(InetAddress address) {

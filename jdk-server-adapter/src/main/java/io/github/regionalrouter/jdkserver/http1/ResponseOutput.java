@@ -16,7 +16,10 @@ final class ResponseOutput {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
   private static final byte[][] STATUS_LINES = new byte[600][];
 
-  private final OutputStream out;
+  private final java.net.Socket socket;
+  private OutputStream out; // blocking mode, obtained at the first blocking write
+  /** Set while the connection is on an event loop: writes are non-blocking then. */
+  volatile LoopWriter loopWriter;
   private final long writeTimeoutNanos;
   private byte[] buf = new byte[16 * 1024];
   private int count;
@@ -24,13 +27,17 @@ final class ResponseOutput {
   private volatile long writeDeadline;
   private volatile boolean expired;
 
-  ResponseOutput(OutputStream out, long writeTimeoutNanos) {
-    this.out = out;
+  ResponseOutput(java.net.Socket socket, long writeTimeoutNanos) {
+    this.socket = socket;
     this.writeTimeoutNanos = writeTimeoutNanos;
   }
 
   /** Called by the server's timer: true if a write is blocked past its deadline (the caller closes). */
   boolean expire(long now) {
+    LoopWriter w = loopWriter;
+    if (w != null) {
+      return w.expired(now);
+    }
     long d = writeDeadline;
     if (d != 0 && now - d >= 0) {
       expired = true;
@@ -41,10 +48,20 @@ final class ResponseOutput {
 
   /** A socket write; a client that does not read for the write timeout has its connection closed. */
   private void writeSocket(byte[] b, int off, int len) throws IOException {
+    LoopWriter w = loopWriter;
+    if (w != null) {
+      w.write(b, off, len, writeTimeoutNanos);
+      return;
+    }
     long d = System.nanoTime() + writeTimeoutNanos;
     writeDeadline = d == 0 ? 1 : d;
     try {
-      out.write(b, off, len);
+      OutputStream o = out;
+      if (o == null) {
+        o = socket.getOutputStream();
+        out = o;
+      }
+      o.write(b, off, len);
     } catch (IOException e) {
       if (expired) {
         throw new java.net.SocketTimeoutException("client read nothing for the write timeout");
@@ -207,6 +224,16 @@ final class ResponseOutput {
       int n = Math.min(data.remaining(), buf.length - count);
       data.get(buf, count, n);
       count += n;
+    }
+  }
+
+  /** Writes {@code b} (a heap buffer) straight to the socket; false if the client is gone. */
+  boolean writeNow(ByteBuffer b) {
+    try {
+      writeSocket(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

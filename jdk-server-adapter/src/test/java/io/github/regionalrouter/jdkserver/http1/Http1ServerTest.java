@@ -24,11 +24,16 @@ import org.junit.jupiter.api.Timeout;
 /** What a well-behaved client gets: framing, keep-alive, streaming, async completion, abort. */
 @Timeout(30)
 class Http1ServerTest {
+  /** The server under test; a subclass runs every test on the event loop. */
+  Http1Server.Builder builder() {
+    return Http1Server.builder();
+  }
+
   private Http1Server server;
   private final ExecutorService async = Executors.newCachedThreadPool();
 
   private Http1Server start(Http1Handler handler) throws IOException {
-    server = Http1Server.builder().handler(handler).build().start();
+    server = builder().handler(handler).build().start();
     return server;
   }
 

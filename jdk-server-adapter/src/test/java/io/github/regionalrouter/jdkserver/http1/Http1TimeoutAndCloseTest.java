@@ -27,9 +27,14 @@ import org.junit.jupiter.api.Timeout;
 /** Timeouts (bounded on both sides), graceful close, refusal when busy, and no leaked threads. */
 @Timeout(30)
 class Http1TimeoutAndCloseTest {
-  private static final String GET = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+  /** The server under test; a subclass runs every test on the event loop. */
+  Http1Server.Builder builder() {
+    return Http1Server.builder();
+  }
+
+  static final String GET = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  private Http1Server server;
+  Http1Server server;
 
   @AfterEach
   void stop() {
@@ -57,7 +62,7 @@ class Http1TimeoutAndCloseTest {
   @Test
   void headersTrickledAtOneBytePerSecondAreCutOffAtTheHeaderTimeout() throws IOException {
     RecordingHandler handler = new RecordingHandler();
-    server = Http1Server.builder().handler(handler).headerTimeout(Duration.ofSeconds(1)).build().start();
+    server = builder().handler(handler).headerTimeout(Duration.ofSeconds(1)).build().start();
     try (RawClient c = new RawClient(server.address())) {
       byte[] head = "GET / HTTP/1.1\r\nHost: a.example\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
       AtomicInteger next = new AtomicInteger();
@@ -79,7 +84,7 @@ class Http1TimeoutAndCloseTest {
 
   @Test
   void aConnectionThatSendsNothingIsClosedAtTheHeaderTimeout() throws IOException {
-    server = Http1Server.builder().handler(new RecordingHandler()).headerTimeout(Duration.ofSeconds(1)).build().start();
+    server = builder().handler(new RecordingHandler()).headerTimeout(Duration.ofSeconds(1)).build().start();
     try (RawClient c = new RawClient(server.address())) {
       long start = System.nanoTime();
       assertThat(c.closedByServer()).isTrue();
@@ -89,7 +94,7 @@ class Http1TimeoutAndCloseTest {
 
   @Test
   void idleKeptAliveConnectionIsClosedAtTheKeepAliveTimeout() throws IOException {
-    server = Http1Server.builder().handler(ex -> ex.respond(200, "x"))
+    server = builder().handler(ex -> ex.respond(200, "x"))
         .keepAliveIdleTimeout(Duration.ofSeconds(1)).build().start();
     try (RawClient c = new RawClient(server.address())) {
       assertThat(c.send(GET).read().status).isEqualTo(200);
@@ -105,7 +110,7 @@ class Http1TimeoutAndCloseTest {
     AtomicInteger bytes = new AtomicInteger();
     long[] start = new long[1];
     long[] took = new long[1];
-    server = Http1Server.builder().bodyIdleTimeout(Duration.ofSeconds(1)).handler(ex -> {
+    server = builder().bodyIdleTimeout(Duration.ofSeconds(1)).handler(ex -> {
       try (InputStream in = ex.requestBody()) {
         byte[] buf = new byte[100];
         for (int n; (n = in.read(buf)) >= 0; ) {
@@ -134,7 +139,7 @@ class Http1TimeoutAndCloseTest {
   void aClientThatStopsReadingFailsTheWriteAtTheWriteTimeout() throws Exception {
     CompletableFuture<IOException> failure = new CompletableFuture<>();
     long[] lastWrite = new long[1];
-    server = Http1Server.builder().writeTimeout(Duration.ofSeconds(1)).handler(ex -> {
+    server = builder().writeTimeout(Duration.ofSeconds(1)).handler(ex -> {
       byte[] block = new byte[64 * 1024];
       try {
         ex.sendHead(200, java.util.Map.of(), -1);
@@ -160,7 +165,7 @@ class Http1TimeoutAndCloseTest {
   @Test
   void closeLetsAnInFlightExchangeFinishAndRefusesNewConnections() throws Exception {
     CompletableFuture<Http1Exchange> held = new CompletableFuture<>();
-    server = Http1Server.builder().handler(held::complete).build().start();
+    server = builder().handler(held::complete).build().start();
     try (RawClient c = new RawClient(server.address())) {
       c.send(GET);
       Http1Exchange ex = held.get(10, TimeUnit.SECONDS);
@@ -190,7 +195,7 @@ class Http1TimeoutAndCloseTest {
 
   @Test
   void closeClosesIdleConnectionsAtOnce() throws Exception {
-    server = Http1Server.builder().handler(ex -> ex.respond(200, "x")).build().start();
+    server = builder().handler(ex -> ex.respond(200, "x")).build().start();
     try (RawClient used = new RawClient(server.address()); RawClient silent = new RawClient(server.address())) {
       assertThat(used.send(GET).read().status).isEqualTo(200);
       await(() -> server.connectionCount() == 2, "two connections");
@@ -205,7 +210,7 @@ class Http1TimeoutAndCloseTest {
   @Test
   void drainTimeoutForceClosesExchangesThatNeverEnd() throws Exception {
     CompletableFuture<Http1Exchange> held = new CompletableFuture<>();
-    server = Http1Server.builder().handler(held::complete).build().start();
+    server = builder().handler(held::complete).build().start();
     try (RawClient c = new RawClient(server.address())) {
       c.send(GET);
       held.get(10, TimeUnit.SECONDS);
@@ -223,7 +228,7 @@ class Http1TimeoutAndCloseTest {
     CountDownLatch inHandler = new CountDownLatch(1);
     // the same bound as the default pool on JDK 17-20 (maxThreads), at 1; on 21+ the default has none
     ThreadPoolExecutor oneThread = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS, new SynchronousQueue<>());
-    server = Http1Server.builder().executor(oneThread).handler(ex -> {
+    server = builder().executor(oneThread).handler(ex -> {
       inHandler.countDown();
       release.await(); // holds the only thread (test only)
       ex.respond(200, "x");
@@ -247,7 +252,7 @@ class Http1TimeoutAndCloseTest {
   @Test
   void noThreadIsLeftAfterClose() throws Exception {
     int before = http1Threads();
-    server = Http1Server.builder().handler(ex -> ex.respond(200, "x")).build().start();
+    server = builder().handler(ex -> ex.respond(200, "x")).build().start();
     List<RawClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < 20; i++) {
