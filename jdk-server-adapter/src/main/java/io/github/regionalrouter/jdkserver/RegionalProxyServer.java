@@ -288,6 +288,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     if (mbean != null) {
       mbean.unregister();
     }
+    if (accessLog != null) {
+      accessLog.close(); // what the loop queued
+    }
     if (ownExecutor) {
       executor.shutdown();
     }
