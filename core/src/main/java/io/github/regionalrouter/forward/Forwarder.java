@@ -260,7 +260,9 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * The executor that runs the blocking parts: reading request bodies and every
-     * {@link ResponseSink} call. Unless set: virtual threads when the JVM has them (21+), else a
+     * {@link ResponseSink} call (but those made on an event-loop thread when the sink says
+     * {@link ResponseSink#nonBlockingNow()}), and the send of a {@code java.net.http} request
+     * handled on an event-loop thread. Unless set: virtual threads when the JVM has them (21+), else a
      * cached pool of daemon threads (idle ones end after 60 s).
      */
     public Builder executor(Executor executor) {
