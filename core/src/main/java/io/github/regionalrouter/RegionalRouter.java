@@ -4,6 +4,7 @@ import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.ClusterRegistry;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.Hosts;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.resolve.CacheStats;
 import io.github.regionalrouter.resolve.CachingResolver;
 import io.github.regionalrouter.resolve.HttpDiscoveryResolver;
@@ -22,6 +23,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -78,11 +81,59 @@ public final class RegionalRouter implements AutoCloseable {
     this.clusters = ClusterRegistry.of(b.clusters);
   }
 
-  /** Reports every call of {@code resolver} to the listeners. */
+  /**
+   * Where a resolver call asked for on an event-loop thread is made instead. The common pool: the
+   * task only starts the call (a resolver is asynchronous by contract; this guards against what
+   * blocks anyway, like the host name lookup {@code HttpClient.sendAsync} makes on its caller's
+   * thread), so it is short; it needs no thread of ours and nothing to close, and it is already
+   * what {@link HttpDiscoveryResolver} completes its timeouts on. The router has no other executor,
+   * and the forwarder's is not known when the router is built.
+   */
+  private static final Executor OFF_LOOP = ForkJoinPool.commonPool();
+
+  /**
+   * Reports every call of {@code resolver} to the listeners, and makes the calls asked for on an
+   * event-loop thread ({@link SelectorLoop#inLoopThread()}) on {@link #OFF_LOOP} instead: this is
+   * the one place every resolver call goes through (cache misses, background refreshes, no cache).
+   */
   private static RegionResolver observe(RegionResolver resolver, RoutingListener[] listeners) {
     return new RegionResolver() {
       @Override
       public CompletionStage<RegionAnswer> resolve(String host, InboundRequest request) {
+        if (SelectorLoop.inLoopThread()) {
+          CompletableFuture<RegionAnswer> result = new CompletableFuture<>();
+          try {
+            OFF_LOOP.execute(() -> callInto(result, host, request));
+            return result;
+          } catch (RuntimeException e) {
+            // refused: call from here rather than fail the lookup
+          }
+        }
+        return call(host, request);
+      }
+
+      private void callInto(CompletableFuture<RegionAnswer> result, String host, InboundRequest request) {
+        CompletionStage<RegionAnswer> stage;
+        try {
+          stage = call(host, request);
+        } catch (RuntimeException | Error e) {
+          result.completeExceptionally(e);
+          return;
+        }
+        if (stage == null) {
+          result.completeExceptionally(new NullPointerException("resolver returned a null stage"));
+          return;
+        }
+        stage.whenComplete((answer, failure) -> {
+          if (failure != null) {
+            result.completeExceptionally(unwrap(failure));
+          } else {
+            result.complete(answer);
+          }
+        });
+      }
+
+      private CompletionStage<RegionAnswer> call(String host, InboundRequest request) {
         long start = System.nanoTime();
         CompletionStage<RegionAnswer> stage;
         try {

@@ -7,6 +7,7 @@ import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -156,6 +157,21 @@ final class ForwardCall {
           "request cannot be forwarded: " + firstLine(e.getMessage())), true);
       return;
     }
+    if (SelectorLoop.inLoopThread()) {
+      // An event loop must not block, and sendAsync may: it resolves the host name on the calling
+      // thread, and the cluster's first request builds its HttpClient (SSL context included).
+      HttpRequest r = upstream;
+      try {
+        fwd.executor.execute(() -> sendAsync(ep, r));
+        return;
+      } catch (RuntimeException e) {
+        // executor shut down: send from here rather than lose the request
+      }
+    }
+    sendAsync(ep, upstream);
+  }
+
+  private void sendAsync(Endpoint ep, HttpRequest upstream) {
     CompletableFuture<HttpResponse<Void>> sent;
     try {
       sent = cluster.httpClient().sendAsync(upstream, handler(ep));

@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
 import java.net.http.HttpRequest;
@@ -36,8 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request body runs on the {@linkplain Builder#executor executor}. Requests to a plain-HTTP/1.1
  * endpoint (with or without a body) take the {@linkplain Builder#fastLane fast lane}, whose one
  * selector thread writes request bodies as the executor reads them, parses responses and hands
- * every chunk to the executor. Thread-safe; {@link #close()}
- * stops the threads it started.
+ * every chunk to the executor, or, when {@link #handle} was called on an event-loop thread and
+ * the sink says {@link ResponseSink#nonBlockingNow()}, writes it to the sink itself (see
+ * {@link #eventLoop()}). {@code handle} may be called on an event-loop thread: what could block
+ * there (a resolver call on a cache miss, {@code java.net.http}'s send) is started elsewhere.
+ * Thread-safe; {@link #close()} stops the threads it started.
  */
 public final class Forwarder implements AutoCloseable {
   final RegionalRouter router;
@@ -112,6 +116,25 @@ public final class Forwarder implements AutoCloseable {
     }
     if (ownsExecutor && executor instanceof ExecutorService) {
       ((ExecutorService) executor).shutdown();
+    }
+  }
+
+  /**
+   * The fast lane's event loop, started now if it was not yet; {@code null} when the
+   * {@linkplain Builder#fastLane fast lane} is off or this forwarder is closed. For this project's
+   * adapters: a server may run its client connections on it (their handlers must never block) and
+   * call {@link #handle} there, so that an answer read from the upstream is written to the client
+   * on the same thread when its sink says it {@linkplain ResponseSink#nonBlockingNow can take it
+   * without blocking}. Closed, with every channel registered on it, by {@link #close()}.
+   */
+  public SelectorLoop eventLoop() {
+    if (!fastLane || closed) {
+      return null;
+    }
+    try {
+      return upstream().loop();
+    } catch (IllegalStateException e) {
+      return null; // closed meanwhile
     }
   }
 
@@ -237,7 +260,9 @@ public final class Forwarder implements AutoCloseable {
 
     /**
      * The executor that runs the blocking parts: reading request bodies and every
-     * {@link ResponseSink} call. Unless set: virtual threads when the JVM has them (21+), else a
+     * {@link ResponseSink} call (but those made on an event-loop thread when the sink says
+     * {@link ResponseSink#nonBlockingNow()}), and the send of a {@code java.net.http} request
+     * handled on an event-loop thread. Unless set: virtual threads when the JVM has them (21+), else a
      * cached pool of daemon threads (idle ones end after 60 s).
      */
     public Builder executor(Executor executor) {

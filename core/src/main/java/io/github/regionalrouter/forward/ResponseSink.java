@@ -10,7 +10,8 @@ import java.util.Map;
  * own response type (an {@code HttpExchange}, an {@code HttpServletResponse}).
  *
  * <p>The forwarder calls these methods one at a time, in order, on its
- * {@linkplain Forwarder.Builder#executor executor}: {@link #start} once, then {@link #write} any
+ * {@linkplain Forwarder.Builder#executor executor} (or, when {@link #nonBlockingNow} allows it, on
+ * the event-loop thread that read the upstream's answer): {@link #start} once, then {@link #write} any
  * number of times, then exactly one of {@link #complete} or {@link #abort} ({@code abort} may also
  * come without a {@code start}, or after a method threw). Each call happens-before the next.
  * Methods may block (a slow client slows only its own exchange: the forwarder asks the upstream
@@ -48,7 +49,10 @@ public interface ResponseSink {
    * Whether the next call would return without blocking (for example: the client's connection is
    * non-blocking and has no unsent bytes queued). When true, the forwarder may make that call on
    * the thread that read the upstream's answer, an event-loop thread that must never block, instead
-   * of handing it to its executor: one thread hand-off less per response. Asked before each call;
+   * of handing it to its executor: one thread hand-off less per response. Asked on that thread
+   * before each group of calls one upstream signal makes ({@code start} with the first chunk's
+   * {@code write}s, the {@code write}s of one chunk, {@code complete} or {@code abort}, possibly
+   * with {@code start}): a true answer must hold for the whole group (buffer rather than block).
    * {@code false} unless overridden.
    */
   default boolean nonBlockingNow() {

@@ -33,6 +33,34 @@ final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs {@code task} now, on the calling thread, if no task is queued or running; false, without
+   * running it, otherwise. Tasks submitted while it runs run after it, in order, on the delegate.
+   * Like every task it runs inside {@link TaskTail#run}: work it defers runs on this thread once it
+   * has ended.
+   */
+  boolean tryRunInline(Runnable task) {
+    if (!pending.compareAndSet(0, 1)) {
+      return false;
+    }
+    TaskTail.run(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        // a task reports its own failures
+      }
+      if (pending.decrementAndGet() != 0) {
+        // submitted meanwhile: they saw pending > 0 and left the drain to us
+        try {
+          delegate.execute(() -> TaskTail.run(this::drain));
+        } catch (RuntimeException e) {
+          drain();
+        }
+      }
+    });
+    return true;
+  }
+
   private void drain() {
     do {
       Runnable task = tasks.poll();

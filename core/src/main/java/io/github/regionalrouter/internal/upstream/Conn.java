@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.net.http.HttpClient;
@@ -20,7 +21,7 @@ import java.util.TreeMap;
  * caller holding an idle connection (taken from the pool) may {@link #begin} an exchange and write
  * its request head before handing the connection to the selector.
  */
-final class Conn {
+final class Conn implements SelectorLoop.Handler {
   static final int READ_BUFFER = 16 * 1024;
 
   static final int HEAD = 0;
@@ -77,6 +78,25 @@ final class Conn {
     this.endpoint = endpoint;
     this.ch = ch;
     client.open.incrementAndGet();
+  }
+
+  /** The channel is ready: connect, write, then read, as its ready set says. */
+  @Override
+  public void onReady(SelectionKey k) {
+    if (!k.isValid()) {
+      return;
+    }
+    int ready = k.readyOps();
+    if ((ready & SelectionKey.OP_CONNECT) != 0) {
+      onConnectable();
+      return;
+    }
+    if ((ready & SelectionKey.OP_WRITE) != 0) {
+      onWritable();
+    }
+    if ((ready & SelectionKey.OP_READ) != 0 && !closed) {
+      onReadable();
+    }
   }
 
   /** Starts {@code ex} on this connection. */

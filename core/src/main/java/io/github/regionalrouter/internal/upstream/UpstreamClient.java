@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -12,9 +13,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -25,10 +24,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,9 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code java.net.http} uses ({@link ConnectException}, {@link HttpConnectTimeoutException},
  * {@link HttpTimeoutException}, {@link java.net.ProtocolException}, {@link IOException}).
  *
- * <p>Threads: one selector thread (a daemon, started by the constructor) connects, reads, parses
- * and enforces timeouts; it calls the body handler and the subscriber, which must therefore never
- * block. {@link #send} writes the request head on the caller's thread when a pooled connection is
+ * <p>Threads: one {@link SelectorLoop} (a daemon thread, started by the constructor; see
+ * {@link #loop()}) connects, reads, parses and enforces timeouts; it calls the body handler and the
+ * subscriber, which must therefore never block. Other channels may be registered on that loop. {@link #send} writes the request head on the caller's thread when a pooled connection is
  * free (the write is non-blocking) and otherwise hands the request to the selector. Host names
  * that are not IP literals are resolved, and request bodies read (blocking, one chunk at a time,
  * each only after the previous one is written), on the {@code resolver} executor.
@@ -60,15 +57,12 @@ public final class UpstreamClient implements AutoCloseable {
   private final Executor resolver;
   private final int maxIdlePerEndpoint;
   private final long idleTimeoutNanos;
-  private final Selector selector;
-  private final Thread thread;
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean wakeup = new AtomicBoolean();
   private final ConcurrentHashMap<Endpoint, Pool> pools = new ConcurrentHashMap<>();
   /** Connections serving an exchange. Selector thread only. */
   final HashSet<Conn> busy = new HashSet<>();
   private volatile boolean closed;
-  private volatile boolean terminated;
+  /** Created last in the constructor: its thread may tick as soon as it exists. */
+  private final SelectorLoop loop;
   /** Open connections (a connection counts from its socket's opening to its close). */
   final AtomicInteger open = new AtomicInteger();
 
@@ -90,14 +84,16 @@ public final class UpstreamClient implements AutoCloseable {
     }
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
     this.idleTimeoutNanos = idleTimeout.toNanos();
-    try {
-      this.selector = Selector.open();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open a selector", e);
-    }
-    this.thread = new Thread(this::loop, "regional-router-upstream-" + THREADS.incrementAndGet());
-    thread.setDaemon(true);
-    thread.start();
+    this.loop = new SelectorLoop("regional-router-upstream-" + THREADS.incrementAndGet(), new Ticks());
+  }
+
+  /**
+   * The loop this client's connections run on. Other channels may be registered on it (their
+   * handlers must never block); it is closed, with every channel registered on it, by
+   * {@link #close()}.
+   */
+  public SelectorLoop loop() {
+    return loop;
   }
 
   /** Runs the blocking request-body reads. */
@@ -158,7 +154,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
     Exchange x = new Exchange(this, endpoint, method, head, body, bodyLength, handler, f, connectTimeout.toNanos(),
         System.nanoTime() + responseTimeout.toNanos());
-    if (closed) {
+    if (isClosed()) {
       f.completeExceptionally(new IOException("upstream client is closed"));
       return f;
     }
@@ -205,8 +201,9 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   /**
-   * Stops the selector thread: requests in flight fail with an {@link IOException}, pooled
-   * connections are closed. Returns once the thread has ended (at most about a second).
+   * Stops the loop: requests in flight fail with an {@link IOException}, pooled connections are
+   * closed, and so is every other channel registered on the loop. Returns once the loop's thread
+   * has ended (at most about a second) unless called on it.
    */
   @Override
   public void close() {
@@ -214,33 +211,20 @@ public final class UpstreamClient implements AutoCloseable {
       return;
     }
     closed = true;
-    selector.wakeup();
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(1));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
   }
 
+  /** Whether {@link #close()} was called or the loop failed. */
   boolean isClosed() {
-    return closed;
+    return closed || loop.isClosed();
   }
 
-  /** Runs {@code task} on the selector thread (inline once the thread has ended). */
+  /**
+   * Runs {@code task} on the selector thread (inline once the thread has ended). From the
+   * selector thread itself it runs after the current selection, without waking the selector.
+   */
   void execute(Runnable task) {
-    if (terminated) {
-      task.run();
-      return;
-    }
-    tasks.add(task);
-    if (Thread.currentThread() != thread && wakeup.compareAndSet(false, true)) {
-      selector.wakeup();
-    }
-    if (terminated) {
-      runTasks();
-    }
+    loop.execute(task);
   }
 
   private Pool pool(Endpoint ep) {
@@ -250,7 +234,7 @@ public final class UpstreamClient implements AutoCloseable {
 
   /** Opens a new connection for {@code x}. Selector thread. */
   void connect(Exchange x) {
-    if (closed) {
+    if (isClosed()) {
       x.fail(new IOException("upstream client is closed"));
       return;
     }
@@ -278,7 +262,7 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   private void open(Exchange x, InetSocketAddress address) {
-    if (closed) {
+    if (isClosed()) {
       x.fail(new IOException("upstream client is closed"));
       return;
     }
@@ -295,7 +279,7 @@ public final class UpstreamClient implements AutoCloseable {
     try {
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      c.key = ch.register(selector, 0, c);
+      c.key = loop.register(ch, 0, c);
       c.connecting = true;
       c.connectDeadline = System.nanoTime() + x.connectTimeoutNanos;
       if (ch.connect(address)) {
@@ -311,70 +295,40 @@ public final class UpstreamClient implements AutoCloseable {
   /** Pools {@code c} after a complete response, or closes it. Selector thread. */
   void release(Conn c) {
     c.idleSince = System.nanoTime();
-    if (closed || !pool(c.endpoint).offer(c, maxIdlePerEndpoint)) {
+    if (isClosed() || !pool(c.endpoint).offer(c, maxIdlePerEndpoint)) {
       c.close();
     }
   }
 
-  private void loop() {
-    long lastCheck = System.nanoTime();
-    long lastSweep = lastCheck;
-    try {
-      while (!closed) {
-        wakeup.set(false);
-        if (tasks.isEmpty()) {
-          selector.select(this::onKey, busy.isEmpty() ? 1000 : 10);
-        } else {
-          selector.selectNow(this::onKey);
-        }
-        runTasks();
-        long now = System.nanoTime();
-        if (!busy.isEmpty() && now - lastCheck >= CHECK_NANOS) {
-          lastCheck = now;
-          checkDeadlines(now);
-        }
-        if (now - lastSweep >= SWEEP_NANOS) {
-          lastSweep = now;
-          sweep(now);
-        }
+  /** The client's periodic work, and its end, on the loop thread. */
+  private final class Ticks implements SelectorLoop.Ticker {
+    private long lastCheck = System.nanoTime();
+    private long lastSweep = lastCheck;
+
+    @Override
+    public long tick(long now) {
+      if (!busy.isEmpty() && now - lastCheck >= CHECK_NANOS) {
+        lastCheck = now;
+        checkDeadlines(now);
       }
-    } catch (IOException | RuntimeException | Error e) {
+      if (now - lastSweep >= SWEEP_NANOS) {
+        lastSweep = now;
+        sweep(now);
+      }
+      return busy.isEmpty() ? 1000 : 10;
+    }
+
+    /** Fails the requests in flight and closes the pooled connections. */
+    @Override
+    public void stopped() {
       closed = true;
-    } finally {
-      shutdown();
-    }
-  }
-
-  private void runTasks() {
-    Runnable t;
-    while ((t = tasks.poll()) != null) {
-      try {
-        t.run();
-      } catch (RuntimeException e) {
-        // each task ends its own exchange on failure; keep the loop alive
+      IOException gone = new IOException("upstream client is closed");
+      for (Conn c : new ArrayList<>(busy)) {
+        c.fail(gone);
       }
-    }
-  }
-
-  private void onKey(SelectionKey k) {
-    Conn c = (Conn) k.attachment();
-    try {
-      if (!k.isValid()) {
-        return;
+      for (Pool p : pools.values()) {
+        p.sweep(Long.MAX_VALUE, -1);
       }
-      int ready = k.readyOps();
-      if ((ready & SelectionKey.OP_CONNECT) != 0) {
-        c.onConnectable();
-        return;
-      }
-      if ((ready & SelectionKey.OP_WRITE) != 0) {
-        c.onWritable();
-      }
-      if ((ready & SelectionKey.OP_READ) != 0 && !c.isClosed()) {
-        c.onReadable();
-      }
-    } catch (CancelledKeyException e) {
-      // closed meanwhile
     }
   }
 
@@ -405,24 +359,6 @@ public final class UpstreamClient implements AutoCloseable {
     for (Pool p : pools.values()) {
       p.sweep(now, idleTimeoutNanos);
     }
-  }
-
-  private void shutdown() {
-    terminated = true;
-    runTasks();
-    IOException gone = new IOException("upstream client is closed");
-    for (Conn c : new ArrayList<>(busy)) {
-      c.fail(gone);
-    }
-    for (Pool p : pools.values()) {
-      p.sweep(Long.MAX_VALUE, -1);
-    }
-    try {
-      selector.close();
-    } catch (IOException ignored) {
-      // nothing to do
-    }
-    runTasks();
   }
 
   /** Idle connections to one endpoint, newest first. */
