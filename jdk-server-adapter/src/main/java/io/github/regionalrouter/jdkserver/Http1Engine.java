@@ -38,8 +38,15 @@ final class Http1Engine implements ServerEngine {
       sb.executor(executor);
     }
     if (b.eventLoop) {
-      // proxy.serve never blocks: it may run on the loop thread
-      sb.eventLoop(true).nonBlockingHandler(true);
+      // proxy.serve never blocks: it may run on the loop thread. On the fast lane's loop, an
+      // answer read from the upstream is written to the client on that same thread.
+      io.github.regionalrouter.internal.loop.SelectorLoop loop = proxy.forwarder().eventLoop();
+      if (loop != null) {
+        sb.eventLoop(loop);
+      } else {
+        sb.eventLoop(true);
+      }
+      sb.nonBlockingHandler(true);
     }
     this.server = sb.build().start();
   }
