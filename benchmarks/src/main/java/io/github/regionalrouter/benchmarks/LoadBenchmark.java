@@ -23,7 +23,11 @@ import java.util.regex.Pattern;
  *
  * <p>Run with {@code benchmarks/load.sh} (which installs wrk and builds). Options:
  * {@code --connections 64,8 --duration 10 --threads 2 --warmup 20 --proxy-opts "-Xmx256m"}, and
- * {@code --access-log} to keep the proxy's per-request access log on (off by default).
+ * {@code --access-log} to keep the proxy's per-request access log on (off by default), and
+ * {@code --upstream jdk|http1}: the upstreams on the JDK's {@code com.sun.net.httpserver} (the
+ * default, the upstream of the figures in benchmarks/README.md) or on this project's http1 engine
+ * with one event-loop thread, a lean upstream that shows what the proxy itself adds to latency
+ * (see {@link HelloUpstream}).
  *
  * <p>Warm-up: each target first takes {@code --warmup} seconds of load at the largest connection
  * count (the proxy also fills its cache for all 100 hosts then). Measured here, the proxy's JIT is
@@ -52,6 +56,7 @@ public final class LoadBenchmark {
     int warmup = 20;
     String proxyOpts = "";
     boolean accessLog = false;
+    String upstream = "jdk";
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--connections":
@@ -75,6 +80,12 @@ public final class LoadBenchmark {
         case "--proxy-opts":
           proxyOpts = args[++i];
           break;
+        case "--upstream":
+          upstream = args[++i];
+          if (!upstream.equals("jdk") && !upstream.equals("http1")) {
+            throw new IllegalArgumentException("--upstream " + upstream + " (expected: jdk or http1)");
+          }
+          break;
         default:
           throw new IllegalArgumentException("unknown option " + args[i]);
       }
@@ -82,22 +93,25 @@ public final class LoadBenchmark {
     LoadBenchmark bench = new LoadBenchmark();
     Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
     try {
-      bench.run(connections, duration, threads, warmup, proxyOpts, accessLog);
+      bench.run(connections, duration, threads, warmup, proxyOpts, accessLog, upstream);
     } finally {
       bench.stopAll();
     }
   }
 
   private void run(
-      List<Integer> connections, int duration, int threads, int warmup, String proxyOpts, boolean accessLog)
-      throws Exception {
+      List<Integer> connections, int duration, int threads, int warmup, String proxyOpts, boolean accessLog,
+      String upstream) throws Exception {
     int east = Processes.freePort();
     int central = Processes.freePort();
     int discovery = Processes.freePort();
     int proxy = Processes.freePort();
     int admin = Processes.freePort();
-    processes.start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"), "");
-    processes.start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"), "");
+    String upstreamOpts = "-Dupstream.engine=" + upstream;
+    processes.start("upstream-east", List.of(HelloUpstream.class.getName(), Integer.toString(east), "us_east1"),
+        upstreamOpts);
+    processes.start("upstream-central", List.of(HelloUpstream.class.getName(), Integer.toString(central), "us_central1"),
+        upstreamOpts);
     processes.start("discovery", List.of(DiscoveryStub.class.getName(), Integer.toString(discovery)), "");
     Path config = work.resolve("proxy.json");
     Files.writeString(
@@ -118,8 +132,10 @@ public final class LoadBenchmark {
     Files.writeString(lua, hostsScript());
 
     String jdk = System.getProperty("java.vm.name") + " " + Runtime.version();
-    System.out.printf(Locale.ROOT, "%nregional-router load benchmark, %s, %s, %d cpus, wrk -t%d -d%ds, warm-up %ds%n",
-        Instant.now(), jdk, Runtime.getRuntime().availableProcessors(), threads, duration, warmup);
+    System.out.printf(Locale.ROOT,
+        "%nregional-router load benchmark, %s, %s, %d cpus, wrk -t%d -d%ds, warm-up %ds, upstream %s%n",
+        Instant.now(), jdk, Runtime.getRuntime().availableProcessors(), threads, duration, warmup,
+        upstream.equals("jdk") ? "com.sun.net.httpserver" : "http1 event loop");
     // warm up both JVMs (until their JIT has settled) and fill the proxy's cache for all 100 hosts
     int most = connections.stream().mapToInt(Integer::intValue).max().orElse(64);
     wrk(east, lua, most, threads, Math.max(1, warmup));

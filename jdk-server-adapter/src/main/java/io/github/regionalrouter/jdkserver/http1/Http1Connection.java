@@ -391,7 +391,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     if (w != null) {
       w.closed();
     }
-    if (loop != null && !loop.inLoop()) {
+    if (onLoop && !loop.inLoop()) {
       // a registered channel's socket is closed by its selector's next selection: wake it
       loop.execute(() -> { });
     }
@@ -502,6 +502,11 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   /** Parses the heads buffered and serves them, one exchange at a time. Loop thread. */
   private void parseAndServe() {
     while (input.hasBuffered()) {
+      synchronized (this) {
+        if (exchangeActive) {
+          return; // one exchange at a time; its end resumes the parsing
+        }
+      }
       if (!state.compareAndSet(IDLE, ACTIVE) && state.get() != ACTIVE) {
         return; // closed
       }
