@@ -114,8 +114,8 @@ final class Conn implements SelectorLoop.Handler {
 
   /**
    * Whether a pooled connection is fit for another request: the upstream neither closed it nor
-   * sent anything unasked (a late {@code 408}, say, which would pass for the next answer). One
-   * non-blocking read; called by whoever took the connection from the pool.
+   * sent anything unasked (a late {@code 408}, say, which would pass for the next answer) since
+   * the selector last looked. One non-blocking read. Selector thread.
    */
   boolean stillIdle() {
     try {
@@ -265,7 +265,7 @@ final class Conn implements SelectorLoop.Handler {
 
   void onReadable() {
     if (x == null) {
-      setInterest(0);
+      client.idleReadable(this); // pooled: the upstream closed it or sent something unasked
       return;
     }
     int n;
@@ -744,7 +744,9 @@ final class Conn implements SelectorLoop.Handler {
     boolean reuse = keepAlive && !bodyCut && framing != TO_EOF && !in.hasRemaining() && !eof
         && (ex.body == null || ex.bodySent);
     if (reuse) {
-      setInterest(0);
+      // stays registered for reads while pooled, so a close by the upstream is seen at once (and
+      // no interest change per request)
+      setInterest(SelectionKey.OP_READ);
       client.release(this);
     } else {
       close();

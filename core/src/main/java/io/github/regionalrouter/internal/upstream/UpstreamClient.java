@@ -38,8 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads: one {@link SelectorLoop} (a daemon thread, started by the constructor; see
  * {@link #loop()}) connects, reads, parses and enforces timeouts; it calls the body handler and the
- * subscriber, which must therefore never block. Other channels may be registered on that loop. {@link #send} writes the request head on the caller's thread when a pooled connection is
- * free (the write is non-blocking) and otherwise hands the request to the selector. Host names
+ * subscriber, which must therefore never block. Other channels may be registered on that loop.
+ * {@link #send} called on the loop's thread starts the request there and then (a pooled
+ * connection's head is written at once); from any other thread it hands the request to the loop.
+ * Pooled connections stay registered for reads, so one the upstream closes leaves the pool at
+ * once (a request still probes the one it takes with a read, for bytes that came since). Host names
  * that are not IP literals are resolved, and request bodies read (blocking, one chunk at a time,
  * each only after the previous one is written), on the {@code resolver} executor.
  *
@@ -158,35 +161,57 @@ public final class UpstreamClient implements AutoCloseable {
       f.completeExceptionally(new IOException("upstream client is closed"));
       return f;
     }
-    Pool pool = pool(endpoint);
+    if (loop.inLoop()) {
+      start(x);
+    } else {
+      execute(() -> start(x));
+    }
+    return f;
+  }
+
+  /**
+   * Sends {@code x} on a pooled connection, or opens one. Selector thread.
+   */
+  private void start(Exchange x) {
+    if (isClosed()) {
+      x.fail(new IOException("upstream client is closed"));
+      return;
+    }
+    Pool pool = pool(x.endpoint);
     Conn c;
-    while ((c = pool.poll()) != null) {
-      if (!c.stillIdle()) {
-        c.close();
-        continue;
-      }
+    while ((c = pool.poll()) != null && !c.stillIdle()) {
+      c.close(); // closed or spoken on since the selector last looked
+    }
+    if (c != null) {
       c.begin(x);
       x.reused = true;
       try {
-        c.ch.write(head);
+        c.ch.write(x.request);
       } catch (IOException e) {
         c.close();
         if (!x.idempotent) {
-          f.completeExceptionally(new IOException("upstream closed a reused connection before answering", e));
-          return f;
+          x.fail(new IOException("upstream closed a reused connection before answering", e));
+          return;
         }
         x.retried = true;
         x.reused = false;
-        head.position(0);
-        break;
+        x.request.position(0);
+        connect(x);
+        return;
       }
-      boolean all = !head.hasRemaining();
-      Conn conn = c;
-      execute(() -> conn.activate(all));
-      return f;
+      c.activate(!x.request.hasRemaining());
+      return;
     }
-    execute(() -> connect(x));
-    return f;
+    connect(x);
+  }
+
+  /** An idle pooled connection became readable: the upstream closed it, or sent unasked bytes. Selector thread. */
+  void idleReadable(Conn c) {
+    Pool p = pools.get(c.endpoint);
+    if (p != null) {
+      p.remove(c);
+    }
+    c.close();
   }
 
   /** The number of open connections, busy or idle. */
@@ -379,6 +404,10 @@ public final class UpstreamClient implements AutoCloseable {
 
     synchronized int size() {
       return idle.size();
+    }
+
+    synchronized boolean remove(Conn c) {
+      return idle.remove(c);
     }
 
     void sweep(long now, long timeoutNanos) {
