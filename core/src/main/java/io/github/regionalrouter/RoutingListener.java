@@ -5,7 +5,9 @@ import io.github.regionalrouter.resolve.RegionAnswer;
 /**
  * Receives routing events, for metrics and access logs. Every method has an empty default; a
  * listener overrides what it needs. Methods are called on the thread that made the event (an
- * adapter thread, or the discovery client's thread) and must be fast and must not throw or block.
+ * adapter thread, the discovery client's thread, or the event loop that serves the standalone
+ * proxy's connections and their upstream I/O, where a blocking listener would stall every
+ * connection) and must be fast and must not throw or block.
  *
  * <p>{@link RouterStats} is the built-in listener that counts everything; every router has one.
  */
