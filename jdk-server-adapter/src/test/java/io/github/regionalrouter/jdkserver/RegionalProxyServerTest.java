@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -94,6 +95,44 @@ class RegionalProxyServerTest {
     lines[1] = "Host: " + host;
     System.arraycopy(extraHeaders, 0, lines, 2, extraHeaders.length);
     return RawHttp.send(port(), lines);
+  }
+
+  /** Records, per forwarded request, its status and whether it ended on an event-loop thread. */
+  private RegionalRouter recordingRouter(List<String> answeredOn) {
+    return routerBuilder(HOSTS).listener(new io.github.regionalrouter.RoutingListener() {
+      @Override
+      public void onForwarded(io.github.regionalrouter.RouteDecision decision, int status, long nanos) {
+        answeredOn.add(status + " " + (io.github.regionalrouter.internal.loop.SelectorLoop.inLoopThread()
+            ? "loop" : "executor"));
+      }
+    }).build();
+  }
+
+  @Test
+  void http1_answers_on_the_loop_thread_that_read_the_upstream() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(engine() == RegionalProxyServer.Engine.HTTP1);
+    List<String> answeredOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    start(recordingRouter(answeredOn));
+    for (int i = 0; i < 3; i++) {
+      RawHttp.Response r = get("a.example");
+      assertThat(r.status).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("east");
+    }
+    assertThat(Poll.until(() -> answeredOn.size() == 3, Duration.ofSeconds(5))).isTrue();
+    // the forwarder was called on the loop and the answer written there: no hand-off
+    assertThat(answeredOn).containsOnly("200 loop");
+  }
+
+  @Test
+  void http1_with_the_loop_off_answers_on_an_executor_thread() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(engine() == RegionalProxyServer.Engine.HTTP1);
+    List<String> answeredOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    start(recordingRouter(answeredOn), b -> b.eventLoop(false));
+    RawHttp.Response r = get("b.example");
+    assertThat(r.status).isEqualTo(200);
+    assertThat(r.text()).isEqualTo("central");
+    assertThat(Poll.until(() -> answeredOn.size() == 1, Duration.ofSeconds(5))).isTrue();
+    assertThat(answeredOn).containsExactly("200 executor");
   }
 
   @Test
