@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes what the client's socket takes at once ({@link LoopWriter} keeps the rest). So a
  * connection waiting for its next request, for discovery or for the upstream holds no thread, and
  * an answer can be written on the thread that read it from the upstream. A request with a body
- * moves its connection to the blocking mode above for good: the key is cancelled, the channel
- * made blocking, and a task of the executor goes on with the request.
+ * moves its connection to the blocking mode above: the key is cancelled, the channel
+ * made blocking, and a task of the executor goes on with the request; once that exchange is over
+ * and nothing of the next request has come, the connection goes back to the loop.
  */
 final class Http1Connection implements Runnable, SelectorLoop.Handler {
   /** Waiting for the first byte of a request: may be closed at once when the server closes. */
@@ -126,6 +127,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
           return;
         }
         previous = null;
+        if (loop != null && !input.hasBuffered() && backToLoop()) {
+          return; // the loop waits for the next request: no thread does
+        }
         Http1Exchange ex = nextExchange();
         if (ex == null) {
           return;
@@ -411,6 +415,11 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
 
   /** Registers with the loop and waits for the first request. Loop thread. */
   void startOnLoop() {
+    loopDeadline = acceptedNanos + server.limits.headerTimeoutNanos();
+    register();
+  }
+
+  private void register() {
     if (state.get() == CLOSED) {
       return;
     }
@@ -420,10 +429,37 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       abort();
       return;
     }
-    loopDeadline = acceptedNanos + server.limits.headerTimeoutNanos();
     if (server.draining()) {
       closeIfIdle();
     }
+  }
+
+  /**
+   * After a request with a body, once its exchange is over and nothing of the next request has
+   * come: the connection goes back to the loop, so waiting for its next request holds no thread.
+   * Connection task, in blocking mode; false (staying in blocking mode) if it cannot.
+   */
+  private boolean backToLoop() {
+    if (loop.isClosed() || server.draining()) {
+      return false; // nextExchange closes it
+    }
+    try {
+      channel.configureBlocking(false); // allowed: not registered since it left the loop
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    synchronized (this) {
+      exchangeActive = false;
+      inputEnded = false;
+      readPaused = false;
+    }
+    headStarted = false;
+    output.loopWriter = new LoopWriter(this, channel, loop);
+    loopDeadline = System.nanoTime() + server.limits.keepAliveIdleTimeoutNanos();
+    state.set(IDLE);
+    onLoop = true;
+    loop.execute(this::register);
+    return true;
   }
 
   /** Turns {@code op} on or off in the key's interest set. Loop thread. */
@@ -675,7 +711,8 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
 
   /**
    * A request with a body: the connection leaves the loop for the blocking mode, where the body is
-   * read by whoever reads it and the handler runs on the executor. Loop thread.
+   * read by whoever reads it and the handler runs on the executor, until {@link #backToLoop}.
+   * Loop thread.
    */
   private void toBlocking(Http1Exchange ex) {
     SelectionKey k = key;

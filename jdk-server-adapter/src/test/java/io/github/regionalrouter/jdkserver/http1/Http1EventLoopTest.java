@@ -40,6 +40,7 @@ class Http1EventLoopTest {
 
   @Test
   void aNonBlockingHandlerIsCalledOnTheLoopThreadForARequestWithoutABody() throws Exception {
+    // (a request with a body moves its connection to blocking mode, and back once it is over)
     List<String> onLoop = new java.util.concurrent.CopyOnWriteArrayList<>();
     start(ex -> {
       onLoop.add(ex.method() + " " + SelectorLoop.inLoopThread());
@@ -51,12 +52,17 @@ class Http1EventLoopTest {
       assertThat(c.read().text()).isEqualTo("GET 0\n");
       c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
       assertThat(c.read().text()).isEqualTo("POST 5\n");
-      // the connection now runs in blocking mode, and goes on serving
+      // the POST was served in blocking mode; then the connection went back to the loop
+      c.send(GET);
+      assertThat(c.read().text()).isEqualTo("GET 0\n");
+      // a POST and a GET pipelined: the GET waits for the POST, in blocking mode
+      c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc" + GET);
+      assertThat(c.read().text()).isEqualTo("POST 3\n");
+      assertThat(c.read().text()).isEqualTo("GET 0\n");
       c.send(GET);
       assertThat(c.read().text()).isEqualTo("GET 0\n");
     }
-    // after the body, the connection stays in blocking mode
-    assertThat(onLoop).containsExactly("GET true", "POST false", "GET false");
+    assertThat(onLoop).containsExactly("GET true", "POST false", "GET true", "POST false", "GET false", "GET true");
   }
 
   @Test
