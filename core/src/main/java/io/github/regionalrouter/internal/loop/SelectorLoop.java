@@ -151,17 +151,20 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     try {
       while (!closed) {
         wakeup.set(false);
-        if (tasks.isEmpty() && afterSelect.isEmpty()) {
+        // the tasks asked for before this selection run after it; those asked for during it (by a
+        // handler) wait for the next one, which deregisters the keys they cancelled
+        List<Runnable> due = List.of();
+        if (!afterSelect.isEmpty()) {
+          due = afterSelect;
+          afterSelect = new ArrayList<>();
+        }
+        if (tasks.isEmpty() && due.isEmpty() && afterSelect.isEmpty()) {
           selector.select(SelectorLoop::onKey, wait);
         } else {
           selector.selectNow(SelectorLoop::onKey);
         }
-        if (!afterSelect.isEmpty()) {
-          List<Runnable> now = afterSelect;
-          afterSelect = new ArrayList<>();
-          for (Runnable r : now) {
-            runQuietly(r);
-          }
+        for (Runnable r : due) {
+          runQuietly(r);
         }
         runTasks();
         wait = Math.max(1, ticker.tick(System.nanoTime()));

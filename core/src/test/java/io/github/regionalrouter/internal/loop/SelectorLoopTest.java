@@ -172,6 +172,28 @@ class SelectorLoopTest {
   }
 
   @Test
+  void aKeyCancelledByItsHandlerDuringASelectionIsDeregisteredBeforeTheAfterNextSelectTask() throws Exception {
+    start();
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try (SocketChannel client = SocketChannel.open(server.getLocalAddress());
+          SocketChannel accepted = server.accept()) {
+        CompletableFuture<Boolean> deregistered = new CompletableFuture<>();
+        onLoop(() -> {
+          accepted.configureBlocking(false);
+          return loop.register(accepted, SelectionKey.OP_READ, k -> {
+            // as the http1 engine does for a request with a body: inside the selection
+            k.cancel();
+            loop.afterNextSelect(() -> deregistered.complete(!accepted.isRegistered()));
+          });
+        });
+        client.write(ByteBuffer.wrap(new byte[] {1}));
+        assertThat(deregistered.get(10, TimeUnit.SECONDS)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void closeRunsStoppedOnTheLoopAndEndsItsThread() throws Exception {
     start();
     Thread t = onLoop(Thread::currentThread);
