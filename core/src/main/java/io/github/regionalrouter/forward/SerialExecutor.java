@@ -24,41 +24,40 @@ final class SerialExecutor implements Executor {
   public void execute(Runnable task) {
     tasks.add(task);
     if (pending.getAndIncrement() == 0) {
-      try {
-        delegate.execute(() -> TaskTail.run(this::drain));
-      } catch (RuntimeException e) {
-        // executor shut down: run here rather than lose the exchange's end
-        drain();
-      }
+      handOff();
     }
   }
 
   /**
    * Runs {@code task} now, on the calling thread, if no task is queued or running; false, without
    * running it, otherwise. Tasks submitted while it runs run after it, in order, on the delegate.
-   * Like every task it runs inside {@link TaskTail#run}: work it defers runs on this thread once it
-   * has ended.
+   * Unlike a task run by the delegate, it runs outside {@link TaskTail#run}: a sink called inline
+   * (one that says it will not block) has nothing to defer, and the loop's hot path no allocation
+   * for it.
    */
   boolean tryRunInline(Runnable task) {
     if (!pending.compareAndSet(0, 1)) {
       return false;
     }
-    TaskTail.run(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        // a task reports its own failures
-      }
-      if (pending.decrementAndGet() != 0) {
-        // submitted meanwhile: they saw pending > 0 and left the drain to us
-        try {
-          delegate.execute(() -> TaskTail.run(this::drain));
-        } catch (RuntimeException e) {
-          drain();
-        }
-      }
-    });
+    try {
+      task.run();
+    } catch (RuntimeException | Error e) {
+      // a task reports its own failures
+    }
+    if (pending.decrementAndGet() != 0) {
+      handOff(); // submitted meanwhile: they saw pending > 0 and left the drain to us
+    }
     return true;
+  }
+
+  /** Drains the queue on the delegate. */
+  private void handOff() {
+    try {
+      delegate.execute(() -> TaskTail.run(this::drain));
+    } catch (RuntimeException e) {
+      // executor shut down: run here rather than lose the exchange's end
+      drain();
+    }
   }
 
   private void drain() {

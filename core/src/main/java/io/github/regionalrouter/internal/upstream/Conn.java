@@ -17,9 +17,8 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * One upstream connection and the response being read on it. Selector thread only, except that a
- * caller holding an idle connection (taken from the pool) may {@link #begin} an exchange and write
- * its request head before handing the connection to the selector.
+ * One upstream connection and the response being read on it. Selector thread only (requests are
+ * started on it too, see {@code UpstreamClient.start}).
  */
 final class Conn implements SelectorLoop.Handler {
   static final int READ_BUFFER = 16 * 1024;
@@ -83,9 +82,6 @@ final class Conn implements SelectorLoop.Handler {
   /** The channel is ready: connect, write, then read, as its ready set says. */
   @Override
   public void onReady(SelectionKey k) {
-    if (!k.isValid()) {
-      return;
-    }
     int ready = k.readyOps();
     if ((ready & SelectionKey.OP_CONNECT) != 0) {
       onConnectable();

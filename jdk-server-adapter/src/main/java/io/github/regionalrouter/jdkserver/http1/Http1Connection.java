@@ -321,9 +321,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
 
   /** Closes in order: what was written still reaches the client. */
   void close() {
-    LoopWriter w = output.loopWriter;
-    if (onLoop && w != null && !w.flushed()) {
-      onLoop(() -> w.whenFlushed(this::close));
+    if (deferUntilFlushed(this::close)) {
       return;
     }
     if (state.getAndSet(CLOSED) != CLOSED) {
@@ -364,10 +362,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   /** Closes if waiting for a request; true if it did (or was closed already). */
   boolean closeIfIdle() {
     if (state.compareAndSet(IDLE, CLOSED)) {
-      LoopWriter w = output.loopWriter;
-      if (onLoop && w != null && !w.flushed()) {
-        onLoop(() -> w.whenFlushed(this::closeSocket)); // the last answer still goes out whole
-      } else {
+      if (!deferUntilFlushed(this::closeSocket)) { // the last answer still goes out whole
         closeSocket();
       }
       return true;
@@ -403,6 +398,19 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   }
 
   // ---- event-loop mode
+
+  /**
+   * On the loop with written bytes the socket has not taken yet: runs {@code then} on the loop once
+   * they are out, and returns true. Else false, and nothing is run.
+   */
+  private boolean deferUntilFlushed(Runnable then) {
+    LoopWriter w = output.loopWriter;
+    if (!onLoop || w == null || w.flushed()) {
+      return false;
+    }
+    onLoop(() -> w.whenFlushed(then));
+    return true;
+  }
 
   /** Runs {@code r} on the loop: now when on its thread, else after its current selection. */
   private void onLoop(Runnable r) {
@@ -504,34 +512,29 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
         if (input.hasBuffered()) {
           readPaused = true;
           interest(SelectionKey.OP_READ, false);
-          return;
-        }
-        int n;
-        try {
-          n = input.readNow(channel);
-        } catch (IOException e) {
-          n = -1;
-        }
-        if (n < 0) {
+        } else if (readNow() < 0) {
           inputEnded = true;
           interest(SelectionKey.OP_READ, false);
         }
         return;
       }
     }
-    int n;
-    try {
-      n = input.readNow(channel);
-    } catch (IOException e) {
-      close();
-      return;
-    }
+    int n = readNow();
     if (n < 0) {
       close(); // between requests, or in the middle of a head: nothing to answer
       return;
     }
     if (n > 0) {
       parseAndServe();
+    }
+  }
+
+  /** One non-blocking read into the input buffer: the count, 0 if nothing came, -1 at end or error. */
+  private int readNow() {
+    try {
+      return input.readNow(channel);
+    } catch (IOException e) {
+      return -1;
     }
   }
 
@@ -687,25 +690,17 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
 
   /** Reads and drops what the client still sends while lingering. Loop thread. */
   private void discard() {
-    try {
-      while (true) {
-        input.pos = input.lim;
-        int n = input.readNow(channel);
-        if (n < 0) {
-          closeSocket();
-          return;
-        }
-        if (n == 0) {
-          return;
-        }
-        lingered += n;
-        if (lingered >= Limits.LINGER_BYTES) {
-          closeSocket();
-          return;
-        }
+    while (true) {
+      input.pos = input.lim;
+      int n = readNow();
+      if (n == 0) {
+        return;
       }
-    } catch (IOException e) {
-      closeSocket();
+      lingered += n;
+      if (n < 0 || lingered >= Limits.LINGER_BYTES) {
+        closeSocket();
+        return;
+      }
     }
   }
 

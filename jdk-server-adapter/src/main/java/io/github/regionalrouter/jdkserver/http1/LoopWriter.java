@@ -20,10 +20,9 @@ final class LoopWriter {
   private final Http1Connection conn;
   private final SocketChannel ch;
   private final SelectorLoop loop;
-  /** Bytes written but not yet taken by the socket; null when none. Guarded by this. */
-  private ByteBuffer pending;
+  /** Bytes written but not yet taken by the socket; null when none. Written under this. */
+  private volatile ByteBuffer pending;
   private long pendingDeadline;
-  private volatile boolean hasPending;
   private boolean closed;
   /** Run on the loop once {@link #pending} is all written. Guarded by this. */
   private Runnable whenFlushed;
@@ -36,7 +35,7 @@ final class LoopWriter {
 
   /** Whether everything written so far has reached the socket. */
   boolean flushed() {
-    return !hasPending;
+    return pending == null;
   }
 
   /** Writes, without ever blocking a loop thread; other threads wait for room within {@code timeoutNanos}. */
@@ -57,10 +56,10 @@ final class LoopWriter {
       }
       while (bb.hasRemaining()) {
         if (ch.write(bb) == 0) {
-          pending = ByteBuffer.allocate(Math.max(bb.remaining(), 4096));
-          pending.put(bb).flip();
+          ByteBuffer rest = ByteBuffer.allocate(Math.max(bb.remaining(), 4096));
+          rest.put(bb).flip();
+          pending = rest;
           pendingDeadline = deadline;
-          hasPending = true;
           armWrite();
           if (mayWait) {
             awaitFlushed(deadline);
@@ -127,7 +126,6 @@ final class LoopWriter {
         ch.write(pending);
       } catch (IOException e) {
         pending = null;
-        hasPending = false;
         closed = true;
         notifyAll();
         conn.abort();
@@ -137,7 +135,6 @@ final class LoopWriter {
         return;
       }
       pending = null;
-      hasPending = false;
       conn.interest(SelectionKey.OP_WRITE, false);
       notifyAll();
       then = whenFlushed;
@@ -171,7 +168,6 @@ final class LoopWriter {
   synchronized void closed() {
     closed = true;
     pending = null;
-    hasPending = false;
     whenFlushed = null;
     notifyAll();
   }
@@ -183,7 +179,6 @@ final class LoopWriter {
   synchronized ByteBuffer detach() {
     ByteBuffer p = pending;
     pending = null;
-    hasPending = false;
     return p;
   }
 }

@@ -34,7 +34,7 @@ class Http1TimeoutAndCloseTest {
 
   static final String GET = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  Http1Server server;
+  private Http1Server server;
 
   @AfterEach
   void stop() {
@@ -222,6 +222,9 @@ class Http1TimeoutAndCloseTest {
     }
   }
 
+  /** What the second client of {@link #aConnectionNoThreadCanTakeIsAnswered503} does: nothing. */
+  void whileTheOnlyThreadIsBusy(RawClient second) throws IOException {}
+
   @Test
   void aConnectionNoThreadCanTakeIsAnswered503() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
@@ -237,6 +240,7 @@ class Http1TimeoutAndCloseTest {
       first.send(GET);
       assertThat(inHandler.await(10, TimeUnit.SECONDS)).isTrue();
       // the second connection was accepted while the only thread was busy
+      whileTheOnlyThreadIsBusy(second);
       RawClient.Response r = second.read();
       assertThat(r.status).isEqualTo(503);
       assertThat(second.closedByServer()).isTrue();
