@@ -6,6 +6,8 @@ import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,11 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threads: {@link #handle} never blocks; it returns once the request is on its way. Routing
  * callbacks run as {@link RegionalRouter#decide} says; every sink call and every read of the
  * request body runs on the {@linkplain Builder#executor executor}. Requests to a plain-HTTP/1.1
- * endpoint (with or without a body) take the {@linkplain Builder#fastLane fast lane}, whose one
- * selector thread writes request bodies as the executor reads them, parses responses and hands
- * every chunk to the executor, or, when {@link #handle} was called on an event-loop thread and
- * the sink says {@link ResponseSink#nonBlockingNow()}, writes it to the sink itself (see
- * {@link #eventLoop()}). {@code handle} may be called on an event-loop thread: what could block
+ * endpoint (with or without a body) take the {@linkplain Builder#fastLane fast lane}, whose
+ * {@linkplain Builder#eventLoops event loops} write request bodies as the executor reads them,
+ * parse responses and hand every chunk to the executor, or, when {@link #handle} was called on
+ * one of these loops and the sink says {@link ResponseSink#nonBlockingNow()}, write it to the sink
+ * themselves (see {@link #eventLoops()}). {@code handle} may be called on an event-loop thread: what could block
  * there (a resolver call on a cache miss, {@code java.net.http}'s send) is started elsewhere.
  * Thread-safe; {@link #close()} stops the threads it started.
  */
@@ -56,8 +58,10 @@ public final class Forwarder implements AutoCloseable {
   final boolean fastLane;
   final boolean fastLaneBodies;
   private final boolean ownsExecutor;
+  final int eventLoops;
   private final Object upstreamLock = new Object();
-  private volatile UpstreamClient upstream;
+  private final AtomicInteger nextUpstream = new AtomicInteger();
+  private volatile UpstreamClient[] upstreams;
   private volatile boolean closed;
 
   private Forwarder(Builder b) {
@@ -73,46 +77,70 @@ public final class Forwarder implements AutoCloseable {
     this.bodyIdleTimeout = b.bodyIdleTimeout;
     this.fastLane = b.fastLane;
     this.fastLaneBodies = b.fastLaneBodies;
+    this.eventLoops = b.eventLoops;
   }
 
-  /** The fast-lane client, started on first use. */
+  /**
+   * The fast-lane client of the calling thread's event loop when the caller is one of this
+   * forwarder's loops (so a request read on a loop is sent, answered and written on it), else the
+   * next one round-robin. The clients are started together on first use.
+   */
   UpstreamClient upstream() {
-    UpstreamClient u = upstream;
-    if (u == null) {
+    UpstreamClient[] us = upstreams();
+    SelectorLoop current = SelectorLoop.current();
+    if (current != null) {
+      for (UpstreamClient u : us) {
+        if (u.loop() == current) {
+          return u;
+        }
+      }
+    }
+    return us.length == 1 ? us[0] : us[Math.floorMod(nextUpstream.getAndIncrement(), us.length)];
+  }
+
+  UpstreamClient[] upstreams() {
+    UpstreamClient[] us = upstreams;
+    if (us == null) {
       synchronized (upstreamLock) {
         if (closed) {
           throw new IllegalStateException("forwarder is closed");
         }
-        u = upstream;
-        if (u == null) {
-          u = new UpstreamClient(executor, 256, java.time.Duration.ofSeconds(60));
-          upstream = u;
+        us = upstreams;
+        if (us == null) {
+          us = new UpstreamClient[eventLoops];
+          for (int i = 0; i < us.length; i++) {
+            us[i] = new UpstreamClient(executor, 256, java.time.Duration.ofSeconds(60));
+          }
+          upstreams = us;
         }
       }
     }
-    return u;
+    return us;
   }
 
   /**
-   * Releases what this forwarder made: the fast lane's selector thread and its pooled upstream
-   * connections (requests still in flight on it fail and are answered 502 or aborted), and the
-   * default executor if no {@linkplain Builder#executor executor} was given (it is shut down:
-   * running tasks finish, new ones run on the caller). The routers, clusters and a given executor
-   * are the caller's to close. Idempotent; requests handled afterwards use java.net.http only.
+   * Releases what this forwarder made: the fast lane's event-loop threads and their pooled
+   * upstream connections (requests still in flight on them fail and are answered 502 or aborted),
+   * and the default executor if no {@linkplain Builder#executor executor} was given (it is shut
+   * down: running tasks finish, new ones run on the caller). The routers, clusters and a given
+   * executor are the caller's to close. Idempotent; requests handled afterwards use java.net.http
+   * only.
    */
   @Override
   public void close() {
-    UpstreamClient u;
+    UpstreamClient[] us;
     synchronized (upstreamLock) {
       if (closed) {
         return;
       }
       closed = true;
-      u = upstream;
-      upstream = null;
+      us = upstreams;
+      upstreams = null;
     }
-    if (u != null) {
-      u.close();
+    if (us != null) {
+      for (UpstreamClient u : us) {
+        u.close();
+      }
     }
     if (ownsExecutor && executor instanceof ExecutorService) {
       ((ExecutorService) executor).shutdown();
@@ -120,22 +148,34 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
-   * The fast lane's event loop, started now if it was not yet; {@code null} when the
-   * {@linkplain Builder#fastLane fast lane} is off or this forwarder is closed. For this project's
-   * adapters: a server may run its client connections on it (their handlers must never block) and
-   * call {@link #handle} there, so that an answer read from the upstream is written to the client
-   * on the same thread when its sink says it {@linkplain ResponseSink#nonBlockingNow can take it
-   * without blocking}. Closed, with every channel registered on it, by {@link #close()}.
+   * The fast lane's event loops ({@link Builder#eventLoops} of them), started now if they were
+   * not yet; empty when the {@linkplain Builder#fastLane fast lane} is off or this forwarder is
+   * closed. For this project's adapters: a server may run its client connections on them (their
+   * handlers must never block) and call {@link #handle} on a loop's thread; the request is then
+   * sent on that loop's own upstream connections, and the answer read from the upstream is written
+   * to the client on that same thread when its sink says it
+   * {@linkplain ResponseSink#nonBlockingNow can take it without blocking}. Closed, with every
+   * channel registered on them, by {@link #close()}.
    */
-  public SelectorLoop eventLoop() {
+  public List<SelectorLoop> eventLoops() {
     if (!fastLane || closed) {
-      return null;
+      return List.of();
     }
     try {
-      return upstream().loop();
+      UpstreamClient[] us = upstreams();
+      List<SelectorLoop> loops = new ArrayList<>(us.length);
+      for (UpstreamClient u : us) {
+        loops.add(u.loop());
+      }
+      return List.copyOf(loops);
     } catch (IllegalStateException e) {
-      return null; // closed meanwhile
+      return List.of(); // closed meanwhile
     }
+  }
+
+  /** The number of event loops the fast lane runs on. */
+  public int eventLoopCount() {
+    return eventLoops;
   }
 
   /** Whether requests may take the fast lane (the forwarder is not closed). */
@@ -231,6 +271,7 @@ public final class Forwarder implements AutoCloseable {
     private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
     private boolean fastLane = true;
     private boolean fastLaneBodies = true;
+    private int eventLoops = Runtime.getRuntime().availableProcessors();
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -340,6 +381,21 @@ public final class Forwarder implements AutoCloseable {
      */
     public Builder fastLaneBodies(boolean enabled) {
       this.fastLaneBodies = enabled;
+      return this;
+    }
+
+    /**
+     * How many event loops the {@linkplain #fastLane fast lane} runs on: one thread each, with its
+     * own selector and its own pools of upstream connections (shared-nothing, like nginx's
+     * workers). A request handled on a loop's thread is sent on that loop's connections; one
+     * handled on any other thread goes to the loops in turn. Cluster limits, outlier detection and
+     * counters are shared by all loops. The number of available processors unless set; 1 to 1024.
+     */
+    public Builder eventLoops(int loops) {
+      if (loops < 1 || loops > 1024) {
+        throw new IllegalArgumentException("eventLoops: " + loops + " (expected: 1-1024)");
+      }
+      this.eventLoops = loops;
       return this;
     }
 

@@ -63,6 +63,10 @@ class ForwarderEventLoopTest {
   }
 
   private void start(boolean fastLane) throws IOException {
+    start(fastLane, 1);
+  }
+
+  private void start(boolean fastLane, int loops) throws IOException {
     upstream = ScriptedUpstream.answering(OK);
     RegionResolver resolver = (host, request) -> {
       resolverThreads.add(Thread.currentThread());
@@ -78,7 +82,8 @@ class ForwarderEventLoopTest {
         })
         .cluster(Cluster.named("r1").endpoint("http://127.0.0.1:" + upstream.port()))
         .build();
-    forwarder = Forwarder.builder(router).executor(executor).fastLane(fastLane).retries(false).build();
+    forwarder = Forwarder.builder(router).executor(executor).fastLane(fastLane).retries(false)
+        .eventLoops(loops).build();
   }
 
   /** Records each call's thread and what the client would see. */
@@ -159,7 +164,7 @@ class ForwarderEventLoopTest {
   void aSinkThatWouldNotBlockIsWrittenOnTheLoopThreadThatReadTheAnswer() throws Exception {
     start(true);
     warmUp();
-    SelectorLoop loop = forwarder.eventLoop();
+    SelectorLoop loop = forwarder.eventLoops().get(0);
     Sink sink = new Sink(true);
     Thread loopThread = handleOn(loop, sink);
     assertThat(loopThread).isInstanceOf(SelectorLoop.LoopThread.class);
@@ -175,7 +180,7 @@ class ForwarderEventLoopTest {
     start(true);
     warmUp();
     Sink sink = new Sink(false);
-    handleOn(forwarder.eventLoop(), sink);
+    handleOn(forwarder.eventLoops().get(0), sink);
     assertThat(sink.threads).hasSize(3)
         .allMatch(t -> !(t instanceof SelectorLoop.LoopThread) && t.getName().startsWith("test-exec-"));
   }
@@ -184,7 +189,7 @@ class ForwarderEventLoopTest {
   void aCacheMissOnTheLoopThreadCallsTheResolverElsewhere() throws Exception {
     start(true);
     Sink sink = new Sink(true);
-    handleOn(forwarder.eventLoop(), sink);
+    handleOn(forwarder.eventLoops().get(0), sink);
     assertThat(resolverThreads).hasSize(1);
     assertThat(resolverThreads.get(0)).isNotInstanceOf(SelectorLoop.LoopThread.class);
     // the answer was still read, and written, on the loop
@@ -194,7 +199,7 @@ class ForwarderEventLoopTest {
   @Test
   void javaNetHttpRequestsHandledOnALoopThreadAreSentAndAnsweredOnTheExecutor() throws Exception {
     start(false);
-    assertThat(forwarder.eventLoop()).isNull();
+    assertThat(forwarder.eventLoops()).isEmpty();
     ownLoop = new SelectorLoop("test-server-loop", now -> 1000);
     Sink sink = new Sink(true); // signals come from java.net.http, not a loop: never inline
     handleOn(ownLoop, sink);
@@ -205,13 +210,66 @@ class ForwarderEventLoopTest {
   @Test
   void theEventLoopIsTheFastLanesAndClosesWithTheForwarder() throws Exception {
     start(true);
-    SelectorLoop loop = forwarder.eventLoop();
-    assertThat(loop).isNotNull().isSameAs(forwarder.eventLoop()).isSameAs(forwarder.upstream().loop());
+    SelectorLoop loop = forwarder.eventLoops().get(0);
+    assertThat(forwarder.eventLoops()).containsExactly(loop);
+    assertThat(loop).isSameAs(forwarder.upstream().loop());
     CompletableFuture<String> name = new CompletableFuture<>();
     loop.execute(() -> name.complete(Thread.currentThread().getName()));
-    assertThat(name.get(10, TimeUnit.SECONDS)).startsWith("regional-router-upstream-");
+    assertThat(name.get(10, TimeUnit.SECONDS)).startsWith("regional-router-loop-");
     forwarder.close();
     assertThat(loop.isClosed()).isTrue();
-    assertThat(forwarder.eventLoop()).isNull();
+    assertThat(forwarder.eventLoops()).isEmpty();
+  }
+
+  @Test
+  void withFourLoopsARequestHandledOnALoopIsSentReadAndAnsweredOnThatLoopWithItsOwnPool() throws Exception {
+    start(true, 4);
+    warmUp();
+    List<SelectorLoop> loops = forwarder.eventLoops();
+    assertThat(loops).hasSize(4).doesNotHaveDuplicates();
+    int afterFirstRound = 0;
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < loops.size(); i++) {
+        SelectorLoop loop = loops.get(i);
+        Sink sink = new Sink(true);
+        Thread loopThread = handleOn(loop, sink);
+        // read client (here: called on the loop) -> write upstream -> read upstream -> write client
+        assertThat(sink.threads).hasSize(3).allMatch(t -> t == loopThread);
+        assertThat(forwarder.upstreams()[i].loop()).isSameAs(loop);
+      }
+      if (round == 0) {
+        afterFirstRound = upstream.accepted.get();
+      }
+    }
+    // each loop has its own pool: at most one connection per loop (plus the warm-up's), and the
+    // second round reused them all
+    assertThat(afterFirstRound).isBetween(4, 5);
+    assertThat(upstream.accepted.get()).isEqualTo(afterFirstRound);
+    forwarder.close();
+    assertThat(loops).allMatch(SelectorLoop::isClosed);
+  }
+
+  @Test
+  void requestsFromOtherThreadsGoToTheLoopsInTurn() throws Exception {
+    start(true, 3);
+    List<UpstreamClientRef> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      seen.add(new UpstreamClientRef(forwarder.upstream()));
+    }
+    assertThat(seen.subList(0, 3)).doesNotHaveDuplicates();
+    assertThat(seen.subList(3, 6)).isEqualTo(seen.subList(0, 3));
+  }
+
+  /** Identity wrapper: compares clients by reference. */
+  private record UpstreamClientRef(Object client) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof UpstreamClientRef && ((UpstreamClientRef) o).client == client;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(client);
+    }
   }
 }

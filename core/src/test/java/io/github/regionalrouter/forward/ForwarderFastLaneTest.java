@@ -54,7 +54,9 @@ class ForwarderFastLaneTest {
         .cluster(Cluster.named("r1").endpoint(endpoint).requestTimeout(requestTimeout))
         .build();
     forwarder = Forwarder.builder(router).fastLane(fastLane).fastLaneBodies(fastLaneBodies)
-        .maxRequestBodyBytes(maxRequestBodyBytes).retries(false).build();
+        .maxRequestBodyBytes(maxRequestBodyBytes).retries(false)
+        .eventLoops(1) // requests from this thread would go to the loops in turn: one pool here
+        .build();
   }
 
   private void start(ScriptedUpstream up) {
@@ -332,6 +334,7 @@ class ForwarderFastLaneTest {
     start(ScriptedUpstream.answering(OK));
     forward("GET", (byte[]) null);
     long before = threads();
+    assertThat(before).isGreaterThanOrEqualTo(1);
     forwarder.close();
     assertThat(threads()).isEqualTo(before - 1);
     forwarder = null;
@@ -339,6 +342,6 @@ class ForwarderFastLaneTest {
 
   private static long threads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("regional-router-upstream-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("regional-router-loop-")).count();
   }
 }

@@ -40,11 +40,11 @@ final class Http1Engine implements ServerEngine {
     if (b.eventLoop) {
       // proxy.serve never blocks: it may run on the loop thread. On the fast lane's loop, an
       // answer read from the upstream is written to the client on that same thread.
-      io.github.regionalrouter.internal.loop.SelectorLoop loop = proxy.forwarder().eventLoop();
-      if (loop != null) {
-        sb.eventLoop(loop);
+      java.util.List<io.github.regionalrouter.internal.loop.SelectorLoop> loops = proxy.forwarder().eventLoops();
+      if (!loops.isEmpty()) {
+        sb.eventLoops(loops);
       } else {
-        sb.eventLoop(true);
+        sb.eventLoop(true).eventLoops(proxy.forwarder().eventLoopCount());
       }
       sb.nonBlockingHandler(true);
     }

@@ -128,6 +128,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     if (built == null) {
       try {
         Forwarder.Builder fb = Forwarder.builder(b.router).bodyIdleTimeout(b.bodyIdleTimeout).executor(ex);
+        if (b.eventLoops > 0) {
+          fb.eventLoops(b.eventLoops);
+        }
         if (b.forwarderOptions != null) {
           b.forwarderOptions.accept(fb);
         }
@@ -349,6 +352,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     boolean accessLog = true;
     boolean jmx = true;
     boolean eventLoop = true;
+    int eventLoops;
     InetSocketAddress adminAddress;
     Supplier<Map<String, Object>> configSupplier = Map::of;
 
@@ -576,6 +580,22 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
+     * Http1 engine only: how many event loops carry the data path, each a thread with its own
+     * selector, its own client connections (the acceptor hands them out in turn) and its own
+     * upstream connection pools, so a request is read, forwarded and answered on one thread. Sets
+     * {@link Forwarder.Builder#eventLoops} of the forwarder this server builds (with
+     * {@link #forwarder(Forwarder)}, set it on that forwarder instead). The number of available
+     * processors unless set; 1 to 1024.
+     */
+    public Builder eventLoops(int loops) {
+      if (loops < 1 || loops > 1024) {
+        throw new IllegalArgumentException("eventLoops: " + loops + " (expected: 1-1024)");
+      }
+      this.eventLoops = loops;
+      return this;
+    }
+
+    /**
      * Adds the admin listener ({@code /ready}, {@code /stats}, {@code /clusters}, {@code /config})
      * on this address; none unless set. Use a loopback address: it has no authentication.
      */
@@ -606,6 +626,10 @@ public final class RegionalProxyServer implements AutoCloseable {
         throw new IllegalStateException("forwarder and forwarderOptions (expected: at most one:"
             + " forwarderOptions configure the forwarder this server builds, forwarder(Forwarder)"
             + " replaces it with one built by the caller)");
+      }
+      if (forwarder != null && eventLoops > 0) {
+        throw new IllegalStateException("eventLoops (expected: unset with forwarder(Forwarder): the loops"
+            + " are the given forwarder's, set Forwarder.Builder.eventLoops instead)");
       }
       if (forwarder != null && forwarder.router() != router) {
         throw new IllegalStateException("forwarder (expected: one built for this server's router)");

@@ -45,8 +45,11 @@ public final class SelectorLoop implements Executor, AutoCloseable {
 
   /** The thread of a loop: it must never block. */
   public static final class LoopThread extends Thread {
-    LoopThread(Runnable r, String name) {
+    final SelectorLoop loop;
+
+    LoopThread(SelectorLoop loop, Runnable r, String name) {
       super(r, name);
+      this.loop = loop;
       setDaemon(true);
     }
   }
@@ -73,13 +76,19 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector", e);
     }
-    this.thread = new LoopThread(this::loop, name);
+    this.thread = new LoopThread(this, this::loop, name);
     thread.start();
   }
 
   /** Whether the calling thread is the thread of some loop (and so must not block). */
   public static boolean inLoopThread() {
     return Thread.currentThread() instanceof LoopThread;
+  }
+
+  /** The loop whose thread is calling, or {@code null} when the caller is not a loop thread. */
+  public static SelectorLoop current() {
+    Thread t = Thread.currentThread();
+    return t instanceof LoopThread ? ((LoopThread) t).loop : null;
   }
 
   /** Whether the calling thread is this loop's thread. */

@@ -87,7 +87,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
     this.maxIdlePerEndpoint = maxIdlePerEndpoint;
     this.idleTimeoutNanos = idleTimeout.toNanos();
-    this.loop = new SelectorLoop("regional-router-upstream-" + THREADS.incrementAndGet(), new Ticks());
+    this.loop = new SelectorLoop("regional-router-loop-" + THREADS.incrementAndGet(), new Ticks());
   }
 
   /**

@@ -553,6 +553,6 @@ class UpstreamClientTest {
 
   private static long upstreamThreads() {
     return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.isAlive() && t.getName().startsWith("regional-router-upstream-")).count();
+        .filter(t -> t.isAlive() && t.getName().startsWith("regional-router-loop-")).count();
   }
 }

@@ -65,9 +65,11 @@ public final class Http1Server implements AutoCloseable {
   private final int maxBorrowedThreads;
   private final boolean eventLoop;
   final boolean nonBlockingHandler;
-  private final SelectorLoop sharedLoop;
-  private SelectorLoop loop;
-  private boolean ownLoop;
+  private final java.util.List<SelectorLoop> sharedLoops;
+  private final int ownLoopCount;
+  private java.util.List<SelectorLoop> loops;
+  private boolean ownLoops;
+  private int nextLoop;
   private volatile ServerSocketChannel serverChannel;
   private volatile InetSocketAddress boundAddress;
   private final AtomicInteger borrowedThreads = new AtomicInteger();
@@ -96,8 +98,9 @@ public final class Http1Server implements AutoCloseable {
     this.backlog = b.backlog;
     this.drainTimeout = b.drainTimeout;
     this.maxBorrowedThreads = b.maxBorrowedThreads;
-    this.eventLoop = b.eventLoop || b.loop != null;
-    this.sharedLoop = b.loop;
+    this.eventLoop = b.eventLoop || b.loops != null;
+    this.sharedLoops = b.loops;
+    this.ownLoopCount = b.eventLoopCount;
     this.nonBlockingHandler = b.nonBlockingHandler;
   }
 
@@ -143,11 +146,15 @@ public final class Http1Server implements AutoCloseable {
       }
       serverChannel = ssc;
       boundAddress = (InetSocketAddress) ssc.getLocalAddress();
-      if (sharedLoop != null && !sharedLoop.isClosed()) {
-        loop = sharedLoop;
+      if (sharedLoops != null && sharedLoops.stream().noneMatch(SelectorLoop::isClosed)) {
+        loops = sharedLoops;
       } else {
-        loop = new SelectorLoop(name + "-loop", now -> 1000);
-        ownLoop = true;
+        java.util.List<SelectorLoop> own = new java.util.ArrayList<>();
+        for (int i = 0; i < ownLoopCount; i++) {
+          own.add(new SelectorLoop(name + "-loop-" + (i + 1), now -> 1000));
+        }
+        loops = java.util.List.copyOf(own);
+        ownLoops = true;
       }
       accepting = this::acceptChannels;
     } else {
@@ -243,6 +250,9 @@ public final class Http1Server implements AutoCloseable {
         closeQuietly(ch);
         continue;
       }
+      // round-robin: each loop owns the connections handed to it, for their whole life
+      SelectorLoop loop = loops.get(nextLoop);
+      nextLoop = (nextLoop + 1) % loops.size();
       Http1Connection c = new Http1Connection(this, ch, loop);
       connections.add(c);
       if (draining) {
@@ -348,8 +358,8 @@ public final class Http1Server implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
     }
-    if (ownLoop) {
-      loop.close();
+    if (ownLoops) {
+      loops.forEach(SelectorLoop::close);
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
@@ -398,7 +408,8 @@ public final class Http1Server implements AutoCloseable {
     private int maxBorrowedThreads;
     private boolean eventLoop;
     private boolean nonBlockingHandler;
-    private SelectorLoop loop;
+    private java.util.List<SelectorLoop> loops;
+    private int eventLoopCount = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
 
@@ -412,13 +423,31 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /**
-     * The event loop to run connections on, shared with its owner (for the proxy: the fast lane's,
-     * so an answer read from the upstream is written to the client on that same thread); implies
-     * {@link #eventLoop eventLoop(true)}. Not closed by the server. Unless set, an event-loop server
-     * runs a loop of its own.
+     * The event loops to run connections on, shared with their owner (for the proxy: the fast
+     * lane's, so a request read on a loop is sent upstream, answered and written back on that same
+     * thread); implies {@link #eventLoop eventLoop(true)}. The acceptor hands accepted connections
+     * to them in turn; a connection stays on its loop. Not closed by the server. Unless set, an
+     * event-loop server runs {@link #eventLoops(int)} loops of its own.
      */
-    public Builder eventLoop(SelectorLoop loop) {
-      this.loop = Objects.requireNonNull(loop, "loop");
+    public Builder eventLoops(java.util.List<SelectorLoop> loops) {
+      Objects.requireNonNull(loops, "loops");
+      if (loops.isEmpty()) {
+        throw new IllegalArgumentException("eventLoops: [] (expected: at least one loop)");
+      }
+      this.loops = java.util.List.copyOf(loops);
+      return this;
+    }
+
+    /**
+     * How many event loops of its own an event-loop server runs when none are
+     * {@linkplain #eventLoops(java.util.List) given}; the number of available processors unless
+     * set; 1 to 1024.
+     */
+    public Builder eventLoops(int count) {
+      if (count < 1 || count > 1024) {
+        throw new IllegalArgumentException("eventLoops: " + count + " (expected: 1-1024)");
+      }
+      this.eventLoopCount = count;
       return this;
     }
 
