@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  */
 final class ConfigParser {
   private static final String[] TOP = {
-    "listen", "admin", "routingHeader", "preserveHost", "resolveTimeout", "discovery", "resolver",
+    "listen", "admin", "routingHeader", "preserveHost", "allowUnderscoresInHeaders", "resolveTimeout", "discovery", "resolver",
     "fallbackRegion", "clusterNotFoundStatus", "clusters", "routes", "responseHeaders", "server"
   };
   private static final String[] DISCOVERY = {
@@ -56,6 +56,7 @@ final class ConfigParser {
   InetSocketAddress admin;
   String routingHeader = "region";
   boolean preserveHost;
+  boolean allowUnderscoresInHeaders;
   Duration resolveTimeout = Duration.ofSeconds(2);
   DiscoveryConfig discovery;
   ResolverConfig resolver;
@@ -96,6 +97,9 @@ final class ConfigParser {
     }
     if ((n = top.get("preserveHost")) != null) {
       preserveHost = r.bool(n, "preserveHost");
+    }
+    if ((n = top.get("allowUnderscoresInHeaders")) != null) {
+      allowUnderscoresInHeaders = r.bool(n, "allowUnderscoresInHeaders");
     }
     if ((n = top.get("resolveTimeout")) != null) {
       Duration d = r.duration(n, "resolveTimeout", false);

@@ -15,6 +15,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The data path shared by the adapters: routes a request with a {@link RegionalRouter} and
@@ -55,6 +56,8 @@ public final class Forwarder implements AutoCloseable {
   final java.time.Duration bodyIdleTimeout;
   final boolean fastLane;
   final boolean fastLaneBodies;
+  final boolean allowUnderscoresInHeaders;
+  final LongAdder underscoreHeadersDropped = new LongAdder();
   private final boolean ownsExecutor;
   private final Object upstreamLock = new Object();
   private volatile UpstreamClient upstream;
@@ -73,6 +76,15 @@ public final class Forwarder implements AutoCloseable {
     this.bodyIdleTimeout = b.bodyIdleTimeout;
     this.fastLane = b.fastLane;
     this.fastLaneBodies = b.fastLaneBodies;
+    this.allowUnderscoresInHeaders = b.allowUnderscoresInHeaders;
+  }
+
+  /**
+   * How many request headers were not forwarded because their name has an {@code _} (see
+   * {@link Builder#allowUnderscoresInHeaders}); 0 when they are allowed.
+   */
+  public long underscoreHeadersDropped() {
+    return underscoreHeadersDropped.sum();
   }
 
   /** The fast-lane client, started on first use. */
@@ -231,6 +243,7 @@ public final class Forwarder implements AutoCloseable {
     private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
     private boolean fastLane = true;
     private boolean fastLaneBodies = true;
+    private boolean allowUnderscoresInHeaders;
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -244,6 +257,19 @@ public final class Forwarder implements AutoCloseable {
      */
     public Builder preserveHost(boolean preserve) {
       this.preserveHost = preserve;
+      return this;
+    }
+
+    /**
+     * Whether request headers whose name has an {@code _} are forwarded; {@code false} unless set:
+     * they are dropped (and counted, {@link Forwarder#underscoreHeadersDropped()}), because a
+     * CGI, WSGI or Rack upstream maps {@code -} and {@code _} to the same variable, so
+     * {@code Content_Length} or {@code Transfer_Encoding} would stand in for the framing headers
+     * this proxy checked (nginx's {@code underscores_in_headers off}, Envoy's
+     * {@code headers_with_underscores_action}). Config key: {@code allowUnderscoresInHeaders}.
+     */
+    public Builder allowUnderscoresInHeaders(boolean allow) {
+      this.allowUnderscoresInHeaders = allow;
       return this;
     }
 

@@ -115,6 +115,7 @@ public final class Main {
         .bind(config.listen().orElse(new InetSocketAddress(8000)))
         .router(router)
         .forwarderOptions(f -> f.preserveHost(config.preserveHost())
+            .allowUnderscoresInHeaders(config.allowUnderscoresInHeaders())
             .maxRequestBodyBytes(limits.maxRequestBodyBytes()))
         .engine(engine(limits))
         .maxRequestHeaders(limits.maxHeaders())
