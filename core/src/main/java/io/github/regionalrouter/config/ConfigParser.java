@@ -45,6 +45,8 @@ final class ConfigParser {
     "maxHeaderBytes", "maxHeaders", "headerTimeout", "bodyIdleTimeout", "drainTimeout",
     "maxRequestTime", "engine", "maxRequestLineBytes", "maxRequestBodyBytes"
   };
+  private static final String[] HTTP1_ONLY = {"headerTimeout", "maxRequestLineBytes"};
+  private static final String[] JDK_ONLY = {"maxRequestTime"};
   private static final String ADDRESS = "host:port or [IPv6]:port with port 0-65535";
   private static final String REGION = "a region name: 1-64 of A-Z a-z 0-9 _ . -";
 
@@ -487,6 +489,16 @@ final class ConfigParser {
         throw r.expected(n, o.path("engine"), expected);
       }
       engine = n.text;
+    }
+    // an option of one engine set with the other would be ignored: say so instead
+    String other = engine.equals("jdk") ? "http1" : "jdk";
+    for (String key : engine.equals("jdk") ? HTTP1_ONLY : JDK_ONLY) {
+      if ((n = o.get(key)) != null) {
+        throw r.error(n, o.path(key), "applies to \"engine\": \"" + other + "\" only (expected: no "
+            + key + " with \"engine\": \"" + engine + "\"" + (engine.equals("jdk")
+                ? "; the jdk engine bounds a whole request by maxRequestTime)"
+                : "; http1 bounds the head by headerTimeout and the body by bodyIdleTimeout)"));
+      }
     }
     server = new ServerLimits(maxHeaderBytes, maxHeaders,
         duration(o, "headerTimeout", d.headerTimeout()),

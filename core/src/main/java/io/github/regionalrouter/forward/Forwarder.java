@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.config.ServerLimits;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
@@ -239,8 +240,8 @@ public final class Forwarder implements AutoCloseable {
     private String via = "regional-router";
     private String requestIdHeader = "X-Request-Id";
     private int chunkSize = 16 * 1024;
-    private long maxRequestBodyBytes = Long.MAX_VALUE;
-    private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
+    private long maxRequestBodyBytes = ServerLimits.DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private java.time.Duration bodyIdleTimeout = ServerLimits.DEFAULT_BODY_IDLE_TIMEOUT;
     private boolean fastLane = true;
     private boolean fastLaneBodies = true;
     private boolean allowUnderscoresInHeaders;

@@ -6,6 +6,7 @@ import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
 import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.forward.ForwardResult;
+import io.github.regionalrouter.config.ServerLimits;
 import io.github.regionalrouter.forward.Forwarder;
 import io.github.regionalrouter.forward.RequestBody;
 import io.github.regionalrouter.forward.ResponseSink;
@@ -324,8 +325,10 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link RegionalProxyServer}. Not thread-safe. With the {@link Engine#HTTP1} engine
-   * (the default) every limit is this server's own. With {@link Engine#JDK_HTTPSERVER} the header
+   * Builds a {@link RegionalProxyServer}. Not thread-safe. The defaults of the limits the config
+   * file also sets are declared once, in {@link ServerLimits}. An option of one engine only is
+   * refused by {@link #start()} when the other engine is chosen. With the {@link Engine#HTTP1}
+   * engine (the default) every limit is this server's own. With {@link Engine#JDK_HTTPSERVER} the header
    * and time limits are JVM-wide settings of the JDK server: they take effect only for the JVM's
    * first {@code HttpServer}, and a system property set on the command line wins.
    */
@@ -335,20 +338,22 @@ public final class RegionalProxyServer implements AutoCloseable {
     RegionalRouter router;
     Forwarder forwarder;
     Consumer<? super Forwarder.Builder> forwarderOptions;
-    Duration bodyIdleTimeout = Duration.ofSeconds(30);
+    Duration bodyIdleTimeout = ServerLimits.DEFAULT_BODY_IDLE_TIMEOUT;
     ExecutorService executor;
     int maxThreads = 256;
     int backlog = 1024;
-    Duration drainTimeout = Duration.ofSeconds(10);
-    Duration requestTimeLimit = Duration.ofSeconds(30);
-    Duration headerTimeout = Duration.ofSeconds(30);
-    int maxRequestLineBytes = 8192;
+    Duration drainTimeout = ServerLimits.DEFAULT_DRAIN_TIMEOUT;
+    Duration requestTimeLimit = ServerLimits.DEFAULT_MAX_REQUEST_TIME;
+    Duration headerTimeout = ServerLimits.DEFAULT_HEADER_TIMEOUT;
+    int maxRequestLineBytes = ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES;
     Duration idleTimeout = Duration.ofSeconds(30);
-    int maxRequestHeaders = 200;
-    int maxRequestHeaderBytes = 64 * 1024;
+    int maxRequestHeaders = ServerLimits.DEFAULT_MAX_HEADERS;
+    int maxRequestHeaderBytes = ServerLimits.DEFAULT_MAX_HEADER_BYTES;
     boolean accessLog = true;
     boolean jmx = true;
     boolean eventLoop = true;
+    /** Options set that apply to one engine only, by name, with the engine they apply to. */
+    final Map<String, Engine> engineOptionsSet = new java.util.LinkedHashMap<>();
     InetSocketAddress adminAddress;
     Supplier<Map<String, Object>> configSupplier = Map::of;
 
@@ -490,6 +495,7 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder requestTimeLimit(Duration limit) {
       this.requestTimeLimit = positive("requestTimeLimit", limit);
+      engineOptionsSet.put("requestTimeLimit", Engine.JDK_HTTPSERVER);
       return this;
     }
 
@@ -501,15 +507,20 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("headerTimeout", timeout);
+      engineOptionsSet.put("headerTimeout", Engine.HTTP1);
       return this;
     }
 
-    /** Http1 engine only: the longest request line; longer is answered 414. 8192 bytes unless set. */
+    /**
+     * Http1 engine only: the longest request line; longer is answered 414.
+     * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} bytes unless set.
+     */
     public Builder maxRequestLineBytes(int max) {
       if (max < 64) {
         throw new IllegalArgumentException("maxRequestLineBytes: " + max + " (expected: >= 64)");
       }
       this.maxRequestLineBytes = max;
+      engineOptionsSet.put("maxRequestLineBytes", Engine.HTTP1);
       return this;
     }
 
@@ -520,7 +531,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The most request headers; more are answered 431 (http1) or 400 (JDK server). 200 unless set.
+     * The most request headers; more are answered 431 (http1) or 400 (JDK server).
+     * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set.
      * ({@code sun.net.httpserver.maxReqHeaders})
      */
     public Builder maxRequestHeaders(int max) {
@@ -532,7 +544,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The most bytes of headers; more are answered 431. 64 KiB unless set. The http1 engine counts
+     * The most bytes of headers; more are answered 431. {@value ServerLimits#DEFAULT_MAX_HEADER_BYTES}
+     * unless set. The http1 engine counts
      * the header section (the request line has {@link #maxRequestLineBytes}); the JDK server counts
      * request line and headers, in builds that have {@code sun.net.httpserver.maxReqHeaderSize}
      * (17.0.17+, 21.0.9+, 25).
@@ -572,6 +585,7 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder eventLoop(boolean on) {
       this.eventLoop = on;
+      engineOptionsSet.put("eventLoop", Engine.HTTP1);
       return this;
     }
 
@@ -595,7 +609,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      *
      * @throws IllegalStateException if no router was set, if both {@link #forwarder(Forwarder)}
      *     and {@link #forwarderOptions} were set, if a given forwarder was built for another router,
-     *     or if the forwarder options make {@link Forwarder.Builder#build()} fail
+     *     if an option of one engine only ({@link #headerTimeout}, {@link #maxRequestLineBytes},
+     *     {@link #eventLoop}: http1; {@link #requestTimeLimit}: JDK server) was set with the other
+     *     engine, or if the forwarder options make {@link Forwarder.Builder#build()} fail
      * @throws UncheckedIOException if the address cannot be bound
      */
     public RegionalProxyServer start() {
@@ -609,6 +625,12 @@ public final class RegionalProxyServer implements AutoCloseable {
       }
       if (forwarder != null && forwarder.router() != router) {
         throw new IllegalStateException("forwarder (expected: one built for this server's router)");
+      }
+      for (Map.Entry<String, Engine> option : engineOptionsSet.entrySet()) {
+        if (option.getValue() != engine) {
+          throw new IllegalStateException(option.getKey() + ": applies to engine " + option.getValue()
+              + " only (expected: not set with engine " + engine + ", which would ignore it)");
+        }
       }
       try {
         return new RegionalProxyServer(this).startServing();
