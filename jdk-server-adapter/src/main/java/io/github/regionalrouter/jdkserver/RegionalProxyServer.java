@@ -47,21 +47,14 @@ import org.slf4j.LoggerFactory;
  * with {@code Connection: close}, in-flight ones may finish until the drain timeout, idle
  * keep-alive connections are closed, then every connection closes.
  *
- * <p>JDK 17 performance note. Each {@code HttpClient.sendAsync} completion is handed by
- * java.net.http to {@code CompletableFuture}'s default executor
- * ({@code HttpClientImpl.sendAsync}: {@code res.whenCompleteAsync(nop, ASYNC_POOL)}). On JDK 17
- * that executor is {@code ForkJoinPool.commonPool()} only when the common pool's parallelism is at
- * least 2, i.e. on 3+ CPUs; on 1-2 CPUs it is {@code ThreadPerTaskExecutor}, which starts a new
- * platform thread for every completion — one thread per proxied request (measured: ~4,000 threads
- * started for ~4,600 requests), and callbacks that complete the exchange run on those fresh
- * threads. JDK 21+ uses {@code ForkJoinPool.asyncCommonPool()}, which keeps at least 2 pooled
- * threads, hence the 1.2k vs 9.6k req/s of the first prototype. The fix: (1) the forwarder does no
- * work in the {@code sendAsync} future's callbacks — status, headers and body go from the
- * {@code BodyHandler}/{@code BodySubscriber} (the client's own executor) to the forwarder's
- * executor; (2) the standalone {@code Main} sets
- * {@code java.util.concurrent.ForkJoinPool.common.parallelism=2} before anything touches
- * {@code CompletableFuture}, so the hand-off reuses pooled threads; an embedding application on
- * JDK 17 with 1-2 CPUs should do the same (this server logs a warning at start when it is not).
+ * <p>JDK 17 with 1-2 CPUs: there {@code CompletableFuture}'s default executor, to which
+ * java.net.http hands every {@code sendAsync} completion, starts a new platform thread per task
+ * unless {@code java.util.concurrent.ForkJoinPool.common.parallelism} is at least 2. The forwarder
+ * does no work in those completions (status, headers and body arrive through the body handler and
+ * go to the forwarder's executor), and the standalone {@code Main} sets the property to 2 before
+ * anything loads {@code CompletableFuture}; an application embedding this server on such a JVM
+ * should set it too (the server logs a warning at start when it is not set). JDK 21+ pools these
+ * threads. Measurements: {@code benchmarks/README.md}.
  */
 public final class RegionalProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionalProxyServer.class);
@@ -73,8 +66,8 @@ public final class RegionalProxyServer implements AutoCloseable {
    * lax parser could let through to be read differently upstream with a stated 4xx and a closed
    * connection (bare CR or LF, folded lines, a missing or repeated {@code Host}, conflicting
    * framing, …); its limits are per server; header names keep their case both ways; it is
-   * several times faster (hello world on loopback: ~44k req/s against 9-14k). New connections are
-   * refused while draining.
+   * the faster of the two ({@code benchmarks/README.md}). New connections are refused while
+   * draining.
    *
    * <p>{@link #JDK_HTTPSERVER} is {@code com.sun.net.httpserver}: a JDK module rather than code of
    * this project, but lax (it accepts bare CR as a line end, folded lines, a missing or repeated
