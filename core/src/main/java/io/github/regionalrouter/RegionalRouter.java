@@ -4,6 +4,7 @@ import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.ClusterRegistry;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.Hosts;
+import io.github.regionalrouter.internal.Paths;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.resolve.CacheStats;
 import io.github.regionalrouter.resolve.CachingResolver;
@@ -11,6 +12,7 @@ import io.github.regionalrouter.resolve.HttpDiscoveryResolver;
 import io.github.regionalrouter.resolve.RegionAnswer;
 import io.github.regionalrouter.resolve.RegionResolver;
 import io.github.regionalrouter.resolve.ResolverCache;
+import io.github.regionalrouter.route.RouteContext;
 import io.github.regionalrouter.route.RouteSelector;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,7 +175,8 @@ public final class RegionalRouter implements AutoCloseable {
    *
    * <p>On a cache hit the returned stage is already complete and nothing was allocated but the
    * decision. On a miss it completes on the resolver's thread, within the resolve timeout. It
-   * completes exceptionally with a {@link RoutingException}: {@code invalid_request} (bad Host),
+   * completes exceptionally with a {@link RoutingException}: {@code invalid_request} (bad Host, or a path refused as
+   * {@link RouteContext#path()} says),
    * {@code discovery_unavailable} (resolution failed, no stale answer, no fallback region),
    * {@code cluster_not_found}, or {@code no_healthy_endpoint}. This method never throws for those.
    */
@@ -182,6 +185,7 @@ public final class RegionalRouter implements AutoCloseable {
     String host;
     try {
       host = Hosts.hostOf(request);
+      Paths.normalize(Targets.path(request.target())); // refuses a path no rule could match safely
     } catch (RoutingException e) {
       return failed(request, e);
     }

@@ -2,6 +2,7 @@ package io.github.regionalrouter;
 
 import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.Paths;
 import io.github.regionalrouter.route.RouteContext;
 import java.util.Map;
 
@@ -96,20 +97,14 @@ public final class RouteDecision implements RouteContext {
     return settings.responseHeaders;
   }
 
-  /** The path of the request-target, without query. */
+  /**
+   * The path of the request-target, without query, in the form route rules match: dot segments
+   * removed, unreserved percent-encodings decoded, {@code ;} parameters cut, {@code //} merged
+   * (see {@link RouteContext#path()}). What goes upstream is the target as received.
+   */
   @Override
   public String path() {
-    return Targets.path(request.target());
-  }
-
-  @Override
-  public boolean pathStartsWith(String prefix) {
-    String target = request.target();
-    if (!target.isEmpty() && target.charAt(0) == '/') {
-      // a prefix without '?' or '#' that matches the target lies wholly in the path
-      return target.startsWith(prefix);
-    }
-    return path().startsWith(prefix);
+    return Paths.normalize(Targets.path(request.target()));
   }
 
   /** A header as it will be forwarded: the routing header is {@link #region()}. */

@@ -21,9 +21,9 @@ class ReadmeExampleTest {
                     .regionPointer("/args/region")
                     .timeout(Duration.ofSeconds(5)))
             .cache(
-                ResolverCache.ttl(Duration.ofSeconds(30))
-                    .maxEntries(100_000)
-                    .staleIfError(Duration.ofMinutes(5)))
+                ResolverCache.ofTtl(Duration.ofSeconds(30))
+                    .withMaxEntries(100_000)
+                    .withStaleIfError(Duration.ofMinutes(5)))
             .fallbackRegion("us_east1")
             .cluster(
                 Cluster.named("us_east1")

@@ -61,7 +61,7 @@ class RouterDiscoveryIntegrationTest {
                             .connectTimeout(Duration.ofSeconds(5))
                             .build())
                     .timeout(Duration.ofSeconds(8)))
-            .cache(ResolverCache.ttl(Duration.ofMinutes(5)))
+            .cache(ResolverCache.ofTtl(Duration.ofMinutes(5)))
             .resolveTimeout(Duration.ofSeconds(10))
             .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:18081"))
             .cluster(Cluster.named("us_central1").endpoint("http://127.0.0.1:18082"))

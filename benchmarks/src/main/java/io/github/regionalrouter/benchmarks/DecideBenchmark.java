@@ -81,7 +81,7 @@ public class DecideBenchmark {
   private static RegionalRouter.Builder router(Map<String, String> regions) {
     return RegionalRouter.builder()
         .resolver(RegionResolvers.fixed(regions))
-        .cache(ResolverCache.ttl(Duration.ofHours(1)))
+        .cache(ResolverCache.ofTtl(Duration.ofHours(1)))
         .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:18081"))
         .cluster(Cluster.named("us_central1").endpoint("http://127.0.0.1:18082"))
         .responseHeader("Processed-By", "Regional Router");

@@ -45,22 +45,21 @@ public final class CacheConfig {
   public ResolverCache toResolverCache() {
     return origin.check(
         () -> {
-          // ResolverCache.ttl is the static factory: every default but the TTL
-          ResolverCache c = ttl != null ? ResolverCache.ttl(ttl) : ResolverCache.defaults();
+          ResolverCache c = ttl != null ? ResolverCache.ofTtl(ttl) : ResolverCache.defaults();
           if (negativeTtl != null) {
-            c = c.negativeTtl(negativeTtl);
+            c = c.withNegativeTtl(negativeTtl);
           }
           if (maxEntries != null) {
-            c = c.maxEntries(maxEntries);
+            c = c.withMaxEntries(maxEntries);
           }
           if (staleWhileRevalidate != null) {
-            c = c.staleWhileRevalidate(staleWhileRevalidate);
+            c = c.withStaleWhileRevalidate(staleWhileRevalidate);
           }
           if (staleIfError != null) {
-            c = c.staleIfError(staleIfError);
+            c = c.withStaleIfError(staleIfError);
           }
           if (errorBackoff != null) {
-            c = c.errorBackoff(errorBackoff);
+            c = c.withErrorBackoff(errorBackoff);
           }
           return c;
         });

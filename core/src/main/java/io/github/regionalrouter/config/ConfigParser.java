@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  */
 final class ConfigParser {
   private static final String[] TOP = {
-    "listen", "admin", "routingHeader", "preserveHost", "resolveTimeout", "discovery", "resolver",
+    "listen", "admin", "routingHeader", "preserveHost", "allowUnderscoresInHeaders", "resolveTimeout", "discovery", "resolver",
     "fallbackRegion", "clusterNotFoundStatus", "clusters", "routes", "responseHeaders", "server"
   };
   private static final String[] DISCOVERY = {
@@ -45,6 +45,8 @@ final class ConfigParser {
     "maxHeaderBytes", "maxHeaders", "headerTimeout", "bodyIdleTimeout", "drainTimeout",
     "maxRequestTime", "engine", "maxRequestLineBytes", "maxRequestBodyBytes"
   };
+  private static final String[] HTTP1_ONLY = {"headerTimeout", "maxRequestLineBytes"};
+  private static final String[] JDK_ONLY = {"maxRequestTime"};
   private static final String ADDRESS = "host:port or [IPv6]:port with port 0-65535";
   private static final String REGION = "a region name: 1-64 of A-Z a-z 0-9 _ . -";
 
@@ -56,6 +58,7 @@ final class ConfigParser {
   InetSocketAddress admin;
   String routingHeader = "region";
   boolean preserveHost;
+  boolean allowUnderscoresInHeaders;
   Duration resolveTimeout = Duration.ofSeconds(2);
   DiscoveryConfig discovery;
   ResolverConfig resolver;
@@ -96,6 +99,9 @@ final class ConfigParser {
     }
     if ((n = top.get("preserveHost")) != null) {
       preserveHost = r.bool(n, "preserveHost");
+    }
+    if ((n = top.get("allowUnderscoresInHeaders")) != null) {
+      allowUnderscoresInHeaders = r.bool(n, "allowUnderscoresInHeaders");
     }
     if ((n = top.get("resolveTimeout")) != null) {
       Duration d = r.duration(n, "resolveTimeout", false);
@@ -483,6 +489,16 @@ final class ConfigParser {
         throw r.expected(n, o.path("engine"), expected);
       }
       engine = n.text;
+    }
+    // an option of one engine set with the other would be ignored: say so instead
+    String other = engine.equals("jdk") ? "http1" : "jdk";
+    for (String key : engine.equals("jdk") ? HTTP1_ONLY : JDK_ONLY) {
+      if ((n = o.get(key)) != null) {
+        throw r.error(n, o.path(key), "applies to \"engine\": \"" + other + "\" only (expected: no "
+            + key + " with \"engine\": \"" + engine + "\"" + (engine.equals("jdk")
+                ? "; the jdk engine bounds a whole request by maxRequestTime)"
+                : "; http1 bounds the head by headerTimeout and the body by bodyIdleTimeout)"));
+      }
     }
     server = new ServerLimits(maxHeaderBytes, maxHeaders,
         duration(o, "headerTimeout", d.headerTimeout()),

@@ -45,7 +45,7 @@ import java.util.Optional;
  * {@code resolveTimeout} (2 s); {@code fallbackRegion} (none; without {@code routes} it must name a
  * cluster); {@code clusterNotFoundStatus} (503; or 404, 500); {@code routes} ({@link RouteConfig};
  * absent: the cluster named by the routing header); {@code responseHeaders}; {@code preserveHost}
- * (false); {@code server} ({@link ServerLimits}). Durations are written {@code 250ms}, {@code 5s},
+ * (false); {@code allowUnderscoresInHeaders} (false); {@code server} ({@link ServerLimits}). Durations are written {@code 250ms}, {@code 5s},
  * {@code 5m} or {@code 1h}.
  *
  * <p>Any error is a {@link ConfigException} naming the file, line, column, field and what was
@@ -59,6 +59,7 @@ public final class RouterConfig {
   private final InetSocketAddress admin;
   private final String routingHeader;
   private final boolean preserveHost;
+  private final boolean allowUnderscoresInHeaders;
   private final Duration resolveTimeout;
   private final DiscoveryConfig discovery;
   private final ResolverConfig resolver;
@@ -76,6 +77,7 @@ public final class RouterConfig {
     this.admin = p.admin;
     this.routingHeader = p.routingHeader;
     this.preserveHost = p.preserveHost;
+    this.allowUnderscoresInHeaders = p.allowUnderscoresInHeaders;
     this.resolveTimeout = p.resolveTimeout;
     this.discovery = p.discovery;
     this.resolver = p.resolver;
@@ -188,6 +190,7 @@ public final class RouterConfig {
     }
     m.put("routingHeader", routingHeader);
     m.put("preserveHost", preserveHost);
+    m.put("allowUnderscoresInHeaders", allowUnderscoresInHeaders);
     m.put("resolveTimeout", Durations.format(resolveTimeout));
     Map<String, Object> cacheMap = cacheMap();
     if (discovery != null) {
@@ -327,6 +330,15 @@ public final class RouterConfig {
   /** {@code preserveHost}: whether the client's Host goes upstream; false unless set. */
   public boolean preserveHost() {
     return preserveHost;
+  }
+
+  /**
+   * {@code allowUnderscoresInHeaders}: whether request headers with an {@code _} in their name go
+   * upstream; false unless set (they are dropped, see
+   * {@link io.github.regionalrouter.forward.Forwarder.Builder#allowUnderscoresInHeaders}).
+   */
+  public boolean allowUnderscoresInHeaders() {
+    return allowUnderscoresInHeaders;
   }
 
   /** {@code resolveTimeout}: the deadline of region resolution; 2 s unless set. */

@@ -15,12 +15,36 @@ import java.util.Optional;
  * }</pre>
  */
 public final class ServerLimits {
+  // Each server default is declared here once; the server builders, the config reader and the
+  // README's "Limits and their defaults" table use these (a test compares the README with them).
+
+  /** The default of {@code maxHeaderBytes}: {@value} bytes. */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 65_536;
+  /** The default of {@code maxHeaders}: {@value} header fields. */
+  public static final int DEFAULT_MAX_HEADERS = 100;
+  /** The default of {@code maxRequestLineBytes} (http1 engine only): {@value} bytes. */
+  public static final int DEFAULT_MAX_REQUEST_LINE_BYTES = 8192;
+  /** The default of {@code headerTimeout} (http1 engine only): 30 seconds. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(30);
+  /** The default of {@code bodyIdleTimeout}: 30 seconds. */
+  public static final Duration DEFAULT_BODY_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The default of {@code drainTimeout}: 10 seconds. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The default of the JDK engine's whole-request time limit ({@code maxRequestTime}, JDK engine
+   * only): 30 seconds.
+   */
+  public static final Duration DEFAULT_MAX_REQUEST_TIME = Duration.ofSeconds(30);
+  /** The default of {@code maxRequestBodyBytes}: no limit ({@link Long#MAX_VALUE}). */
+  public static final long DEFAULT_MAX_REQUEST_BODY_BYTES = Long.MAX_VALUE;
+
   /** The values {@code engine} may take. */
   static final List<String> ENGINES = List.of("http1", "jdk");
 
   private static final ServerLimits DEFAULTS =
-      new ServerLimits(65536, 100, Duration.ofSeconds(30), Duration.ofSeconds(30),
-          Duration.ofSeconds(10), null, "http1", 8192, Long.MAX_VALUE);
+      new ServerLimits(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT,
+          DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, null, "http1",
+          DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_REQUEST_BODY_BYTES);
 
   private final int maxHeaderBytes;
   private final int maxHeaders;
@@ -48,7 +72,8 @@ public final class ServerLimits {
 
   /**
    * {@code maxRequestLineBytes}: the longest request line (method, target, version) the http1
-   * engine reads before answering 414; 8192 unless set.
+   * engine reads before answering 414; {@value #DEFAULT_MAX_REQUEST_LINE_BYTES} unless set. Only
+   * with {@code "engine": "http1"}: the config reader rejects it with {@code "jdk"}.
    */
   public int maxRequestLineBytes() {
     return maxRequestLineBytes;
@@ -67,17 +92,23 @@ public final class ServerLimits {
     return DEFAULTS;
   }
 
-  /** {@code maxHeaderBytes}: the most bytes of request line and headers; 65536 unless set. */
+  /**
+   * {@code maxHeaderBytes}: the most bytes of request line and headers;
+   * {@value #DEFAULT_MAX_HEADER_BYTES} unless set.
+   */
   public int maxHeaderBytes() {
     return maxHeaderBytes;
   }
 
-  /** {@code maxHeaders}: the most request header fields; 100 unless set. */
+  /** {@code maxHeaders}: the most request header fields; {@value #DEFAULT_MAX_HEADERS} unless set. */
   public int maxHeaders() {
     return maxHeaders;
   }
 
-  /** {@code headerTimeout}: how long a client may take to send the headers; 30 s unless set. */
+  /**
+   * {@code headerTimeout}: how long a client may take to send the headers; 30 s unless set. Only
+   * with {@code "engine": "http1"}: the config reader rejects it with {@code "jdk"}.
+   */
   public Duration headerTimeout() {
     return headerTimeout;
   }
@@ -92,7 +123,12 @@ public final class ServerLimits {
     return drainTimeout;
   }
 
-  /** {@code maxRequestTime}: the longest a whole exchange may take; no limit unless set. */
+  /**
+   * {@code maxRequestTime}: the longest a client may take to send a whole request, with
+   * {@code "engine": "jdk"} only (the config reader rejects it with {@code "http1"}, which bounds
+   * the head by {@code headerTimeout} and the body by {@code bodyIdleTimeout}); empty unless set,
+   * meaning {@link #DEFAULT_MAX_REQUEST_TIME}.
+   */
   public Optional<Duration> maxRequestTime() {
     return Optional.ofNullable(maxRequestTime);
   }

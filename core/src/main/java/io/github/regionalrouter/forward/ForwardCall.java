@@ -111,7 +111,8 @@ final class ForwardCall {
     this.cluster = d.cluster();
     try {
       pathAndQuery = HeaderRules.pathAndQuery(request.target());
-      headers = HeaderRules.requestHeaders(d, requestId, fwd.via, fwd.requestIdHeader);
+      headers = HeaderRules.requestHeaders(d, requestId, fwd.via, fwd.requestIdHeader,
+          fwd.allowUnderscoresInHeaders ? null : fwd.underscoreHeadersDropped);
     } catch (RoutingException e) {
       respondError(e, true);
       return;

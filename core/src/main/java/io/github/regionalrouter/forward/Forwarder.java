@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.config.ServerLimits;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
@@ -17,6 +18,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The data path shared by the adapters: routes a request with a {@link RegionalRouter} and
@@ -57,6 +59,8 @@ public final class Forwarder implements AutoCloseable {
   final java.time.Duration bodyIdleTimeout;
   final boolean fastLane;
   final boolean fastLaneBodies;
+  final boolean allowUnderscoresInHeaders;
+  final LongAdder underscoreHeadersDropped = new LongAdder();
   private final boolean ownsExecutor;
   final int eventLoops;
   private final Object upstreamLock = new Object();
@@ -78,6 +82,15 @@ public final class Forwarder implements AutoCloseable {
     this.fastLane = b.fastLane;
     this.fastLaneBodies = b.fastLaneBodies;
     this.eventLoops = b.eventLoops;
+    this.allowUnderscoresInHeaders = b.allowUnderscoresInHeaders;
+  }
+
+  /**
+   * How many request headers were not forwarded because their name has an {@code _} (see
+   * {@link Builder#allowUnderscoresInHeaders}); 0 when they are allowed.
+   */
+  public long underscoreHeadersDropped() {
+    return underscoreHeadersDropped.sum();
   }
 
   /**
@@ -267,11 +280,12 @@ public final class Forwarder implements AutoCloseable {
     private String via = "regional-router";
     private String requestIdHeader = "X-Request-Id";
     private int chunkSize = 16 * 1024;
-    private long maxRequestBodyBytes = Long.MAX_VALUE;
-    private java.time.Duration bodyIdleTimeout = java.time.Duration.ofSeconds(30);
+    private long maxRequestBodyBytes = ServerLimits.DEFAULT_MAX_REQUEST_BODY_BYTES;
+    private java.time.Duration bodyIdleTimeout = ServerLimits.DEFAULT_BODY_IDLE_TIMEOUT;
     private boolean fastLane = true;
     private boolean fastLaneBodies = true;
     private int eventLoops = Runtime.getRuntime().availableProcessors();
+    private boolean allowUnderscoresInHeaders;
 
     private Builder(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
@@ -285,6 +299,19 @@ public final class Forwarder implements AutoCloseable {
      */
     public Builder preserveHost(boolean preserve) {
       this.preserveHost = preserve;
+      return this;
+    }
+
+    /**
+     * Whether request headers whose name has an {@code _} are forwarded; {@code false} unless set:
+     * they are dropped (and counted, {@link Forwarder#underscoreHeadersDropped()}), because a
+     * CGI, WSGI or Rack upstream maps {@code -} and {@code _} to the same variable, so
+     * {@code Content_Length} or {@code Transfer_Encoding} would stand in for the framing headers
+     * this proxy checked (nginx's {@code underscores_in_headers off}, Envoy's
+     * {@code headers_with_underscores_action}). Config key: {@code allowUnderscoresInHeaders}.
+     */
+    public Builder allowUnderscoresInHeaders(boolean allow) {
+      this.allowUnderscoresInHeaders = allow;
       return this;
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Which headers cross the proxy, in each direction, and which the proxy adds. */
 final class HeaderRules {
@@ -75,10 +76,12 @@ final class HeaderRules {
    * The headers to send upstream, as name/value pairs: the client's, less hop-by-hop headers and
    * every name its {@code Connection} lists, less its routing header and our own; then ours. The
    * removal happens before ours are added, so {@code Connection: X-Forwarded-For, region} strips
-   * only the client's copies.
+   * only the client's copies. Unless {@code underscoresDropped} is {@code null}, every name with an
+   * {@code _} is dropped too and counted there: a CGI/WSGI upstream reads {@code Content_Length}
+   * as {@code Content-Length} (nginx's {@code underscores_in_headers off}).
    */
   static List<String[]> requestHeaders(RouteDecision decision, String requestId, String via,
-      String requestIdHeader) {
+      String requestIdHeader, LongAdder underscoresDropped) {
     InboundRequest request = decision.request();
     Set<String> listed = connectionListed(request.headers("Connection"));
     String idHeaderLower = requestIdHeader.toLowerCase(Locale.ROOT);
@@ -88,6 +91,10 @@ final class HeaderRules {
       if (HOP_BY_HOP.contains(lower) || RESTRICTED.contains(lower) || OURS.contains(lower)
           || listed.contains(lower) || decision.isRoutingHeader(lower)
           || lower.equals(idHeaderLower) || lower.startsWith(":")) {
+        continue;
+      }
+      if (underscoresDropped != null && name.indexOf('_') >= 0) {
+        underscoresDropped.increment();
         continue;
       }
       for (String value : request.headers(name)) {

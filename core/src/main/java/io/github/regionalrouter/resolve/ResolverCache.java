@@ -6,29 +6,31 @@ import java.util.Objects;
 /**
  * The settings of a cache around a {@link RegionResolver}; {@link #wrap} makes the
  * {@link CachingResolver}. Immutable and thread-safe: each setter validates its argument at once
- * and returns a new instance, so one instance may wrap any number of resolvers.
+ * and returns a new instance, so one instance may wrap any number of resolvers. Names follow
+ * {@code java.time}: static factories {@code defaults()} and {@code ofTtl(…)}, withers
+ * {@code withX(…)} returning a copy, getters {@code x()}.
  *
  * <pre>{@code
- * CachingResolver cached = ResolverCache.ttl(Duration.ofSeconds(30))
- *     .maxEntries(100_000)
- *     .staleIfError(Duration.ofMinutes(5))
+ * CachingResolver cached = ResolverCache.ofTtl(Duration.ofSeconds(30))
+ *     .withMaxEntries(100_000)
+ *     .withStaleIfError(Duration.ofMinutes(5))
  *     .wrap(discovery);
  * }</pre>
  *
  * <p>How an answer ages, measured from when the wrapped resolver answered:
  *
  * <ol>
- *   <li>until the {@linkplain #withTtl TTL} ({@linkplain #negativeTtl negative TTL} for an
+ *   <li>until the {@linkplain #withTtl TTL} ({@linkplain #withNegativeTtl negative TTL} for an
  *       {@linkplain RegionAnswer#unknown() unknown} answer) it is fresh and served as is;
- *   <li>for the {@linkplain #staleWhileRevalidate stale-while-revalidate} window after that it is
+ *   <li>for the {@linkplain #withStaleWhileRevalidate stale-while-revalidate} window after that it is
  *       still served, marked stale, while one background refresh runs;
  *   <li>later, a lookup waits for the resolver; if the resolver fails, the old answer is served,
- *       marked stale, until TTL + {@linkplain #staleIfError stale-if-error};
+ *       marked stale, until TTL + {@linkplain #withStaleIfError stale-if-error};
  *   <li>after a failed lookup with nothing to serve, lookups of that host fail at once, without
- *       calling the resolver, for the {@linkplain #errorBackoff error backoff}.
+ *       calling the resolver, for the {@linkplain #withErrorBackoff error backoff}.
  * </ol>
  *
- * <p>The cache holds at most {@linkplain #maxEntries maxEntries} hosts.
+ * <p>The cache holds at most {@linkplain #withMaxEntries maxEntries} hosts.
  */
 public final class ResolverCache {
   private static final Ticker SYSTEM_TICKER = Ticker.system();
@@ -76,13 +78,12 @@ public final class ResolverCache {
   }
 
   /**
-   * A cache with every default but the TTL of known answers. This is a static factory: to change
-   * the TTL of an existing instance use {@link #withTtl}, since {@code cache.ttl(d)} would call
-   * this method and drop the instance's other settings.
+   * A cache with every default but the TTL of known answers; the same as
+   * {@code defaults().withTtl(ttl)}.
    *
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
-  public static ResolverCache ttl(Duration ttl) {
+  public static ResolverCache ofTtl(Duration ttl) {
     return DEFAULTS.withTtl(ttl);
   }
 
@@ -109,7 +110,7 @@ public final class ResolverCache {
    *
    * @throws IllegalArgumentException if {@code negativeTtl} is negative
    */
-  public ResolverCache negativeTtl(Duration negativeTtl) {
+  public ResolverCache withNegativeTtl(Duration negativeTtl) {
     return new ResolverCache(
         ttl,
         notNegative("negativeTtl", negativeTtl),
@@ -128,7 +129,7 @@ public final class ResolverCache {
    *
    * @throws IllegalArgumentException if {@code maxEntries} is less than 1
    */
-  public ResolverCache maxEntries(int maxEntries) {
+  public ResolverCache withMaxEntries(int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries: " + maxEntries + " (expected: >= 1)");
     }
@@ -149,7 +150,7 @@ public final class ResolverCache {
    *
    * @throws IllegalArgumentException if {@code window} is negative
    */
-  public ResolverCache staleWhileRevalidate(Duration window) {
+  public ResolverCache withStaleWhileRevalidate(Duration window) {
     return new ResolverCache(
         ttl,
         negativeTtl,
@@ -166,7 +167,7 @@ public final class ResolverCache {
    *
    * @throws IllegalArgumentException if {@code window} is negative
    */
-  public ResolverCache staleIfError(Duration window) {
+  public ResolverCache withStaleIfError(Duration window) {
     return new ResolverCache(
         ttl,
         negativeTtl,
@@ -185,7 +186,7 @@ public final class ResolverCache {
    *
    * @throws IllegalArgumentException if {@code backoff} is negative
    */
-  public ResolverCache errorBackoff(Duration backoff) {
+  public ResolverCache withErrorBackoff(Duration backoff) {
     return new ResolverCache(
         ttl,
         negativeTtl,
@@ -200,7 +201,7 @@ public final class ResolverCache {
    * The source of time for every expiry; {@link Ticker#system()} unless set. Tests pass a fake
    * ticker so that they need not sleep.
    */
-  public ResolverCache ticker(Ticker ticker) {
+  public ResolverCache withTicker(Ticker ticker) {
     return new ResolverCache(
         ttl,
         negativeTtl,

@@ -11,7 +11,16 @@ public interface RouteContext {
   /** The validated, normalized host (lower case, no port, no trailing dot). */
   String host();
 
-  /** The path of the request-target, without the query; {@code /} at least. */
+  /**
+   * The path of the request-target, without the query, in the form route rules match; {@code /}
+   * at least. Percent-encodings of unreserved characters are decoded (any case), other
+   * percent-encodings kept with upper-case hex; {@code ;} parameters are cut from each segment;
+   * {@code //} is merged into {@code /}; dot segments are removed (RFC 3986 section 5.2.4). So
+   * {@code /public/%2e%2E/admin;x} is {@code /admin}. A request whose path climbs above {@code /},
+   * holds a backslash, an encoded slash or backslash ({@code %2F}, {@code %5C}) or a malformed
+   * percent-encoding never gets here: the router answers it {@code invalid_request} (400). The
+   * path sent upstream is the one received.
+   */
   String path();
 
   /**

@@ -1,5 +1,7 @@
 package io.github.regionalrouter.route;
 
+import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -87,7 +89,9 @@ public final class RouteTable implements RouteSelector {
      *
      * @param domain an exact host, {@code *.suffix} (any host ending in {@code .suffix}), or
      *     {@code *} for any host
-     * @param pathPrefix a path prefix starting with {@code /}; {@code /} matches every path
+     * @param pathPrefix a path prefix starting with {@code /}; {@code /} matches every path. It is
+     *     compared with {@link RouteContext#path()}, the normalized path, after being normalized
+     *     the same way ({@code /a/./b} is {@code /a/b})
      * @param target the selector used when the rule matches
      */
     public Builder route(String domain, String pathPrefix, RouteSelector target) {
@@ -105,7 +109,14 @@ public final class RouteTable implements RouteSelector {
         throw new IllegalArgumentException(
             "pathPrefix: \"" + pathPrefix + "\" (expected: a path starting with /, without ? or #)");
       }
-      rules.add(new Rule(d, pathPrefix, target));
+      String prefix;
+      try {
+        prefix = Paths.normalize(pathPrefix); // rules and requests are compared in one form
+      } catch (RoutingException e) {
+        throw new IllegalArgumentException(
+            "pathPrefix: \"" + pathPrefix + "\" (expected: a path starting with /, " + e.getMessage() + ")");
+      }
+      rules.add(new Rule(d, prefix, target));
       return this;
     }
 

@@ -124,6 +124,36 @@ class RouterConfigErrorsTest {
   }
 
   @Test
+  void anOptionOfTheHttp1EngineIsRejectedWithTheJdkEngine() {
+    assertFails("""
+        {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},
+         "server": {"engine": "jdk", "maxRequestLineBytes": 4096},
+         "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
+        """,
+        "config.json:2:53: server.maxRequestLineBytes: applies to \"engine\": \"http1\" only"
+            + " (expected: no maxRequestLineBytes with \"engine\": \"jdk\"; the jdk engine bounds a"
+            + " whole request by maxRequestTime)");
+    assertThat(failure("""
+        {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},
+         "server": {"headerTimeout": "10s", "engine": "jdk"},
+         "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
+        """)).hasMessageStartingWith(
+        "config.json:2:30: server.headerTimeout: applies to \"engine\": \"http1\" only");
+  }
+
+  @Test
+  void anOptionOfTheJdkEngineIsRejectedWithTheHttp1Engine() {
+    assertFails("""
+        {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},
+         "server": {"maxRequestTime": "5m"},
+         "clusters": [{"name": "us_east1", "endpoints": ["http://127.0.0.1:18081"]}]}
+        """,
+        "config.json:2:31: server.maxRequestTime: applies to \"engine\": \"jdk\" only (expected: no"
+            + " maxRequestTime with \"engine\": \"http1\"; http1 bounds the head by headerTimeout and"
+            + " the body by bodyIdleTimeout)");
+  }
+
+  @Test
   void malformedJsonGivesJacksonsPositionAndThePathSoFar() {
     ConfigException e = failure("""
         {"resolver": {"type": "first-character", "even": "us_east1", "odd": "us_central1"},

@@ -36,6 +36,7 @@ class RouterConfigTest {
     assertThat(c.admin()).contains(new InetSocketAddress("127.0.0.1", 9901));
     assertThat(c.routingHeader()).isEqualTo("region");
     assertThat(c.preserveHost()).isTrue();
+    assertThat(c.allowUnderscoresInHeaders()).isTrue();
     assertThat(c.resolveTimeout()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.resolver()).isEmpty();
     DiscoveryConfig d = c.discovery().orElseThrow();
@@ -90,8 +91,8 @@ class RouterConfigTest {
     assertThat(s.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.bodyIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.drainTimeout()).isEqualTo(Duration.ofSeconds(20));
-    assertThat(s.maxRequestTime()).contains(Duration.ofMinutes(5));
-    assertThat(s.engine()).isEqualTo("jdk");
+    assertThat(s.maxRequestTime()).isEmpty();
+    assertThat(s.engine()).isEqualTo("http1");
     assertThat(s.maxRequestLineBytes()).isEqualTo(4096);
     assertThat(s.maxRequestBodyBytes()).isEqualTo(1_048_576L);
   }
@@ -106,6 +107,7 @@ class RouterConfigTest {
     assertThat(c.admin()).isEmpty();
     assertThat(c.routingHeader()).isEqualTo("region");
     assertThat(c.preserveHost()).isFalse();
+    assertThat(c.allowUnderscoresInHeaders()).isFalse();
     assertThat(c.resolveTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.clusterNotFoundStatus()).isEqualTo(503);
     assertThat(c.fallbackRegion()).isEmpty();

@@ -29,7 +29,7 @@ class CachingResolverTest {
   private static final RegionAnswer CENTRAL = RegionAnswer.of("us_central1");
 
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final ResolverCache settings = ResolverCache.defaults().ticker(nanos::get);
+  private final ResolverCache settings = ResolverCache.defaults().withTicker(nanos::get);
   private final ExecutorService pool = Executors.newFixedThreadPool(16);
 
   @AfterEach
@@ -87,7 +87,7 @@ class CachingResolverTest {
             host ->
                 CompletableFuture.completedFuture(
                     host.startsWith("known") ? EAST : RegionAnswer.unknown()));
-    CachingResolver cache = settings.staleWhileRevalidate(Duration.ZERO).wrap(resolver);
+    CachingResolver cache = settings.withStaleWhileRevalidate(Duration.ZERO).wrap(resolver);
 
     assertThat(now(cache.lookup("known.example", REQUEST)).answer()).isEqualTo(EAST);
     assertThat(now(cache.lookup("other.example", REQUEST)).answer())
@@ -271,7 +271,7 @@ class CachingResolverTest {
   void theCacheStaysAtItsBoundAndCountsEvictions() {
     ScriptedResolver resolver =
         ScriptedResolver.answeringAtOnce(h -> CompletableFuture.completedFuture(EAST));
-    CachingResolver cache = settings.maxEntries(100).wrap(resolver);
+    CachingResolver cache = settings.withMaxEntries(100).wrap(resolver);
 
     for (int i = 0; i < 1000; i++) {
       cache.lookup("host" + i + ".example", REQUEST);
@@ -286,7 +286,7 @@ class CachingResolverTest {
   void anEntryInUseSurvivesEvictionOfUnusedOnes() {
     ScriptedResolver resolver =
         ScriptedResolver.answeringAtOnce(h -> CompletableFuture.completedFuture(EAST));
-    CachingResolver cache = settings.maxEntries(10).wrap(resolver);
+    CachingResolver cache = settings.withMaxEntries(10).wrap(resolver);
     cache.lookup("hot.example", REQUEST);
 
     for (int i = 0; i < 1000; i++) {
@@ -301,7 +301,7 @@ class CachingResolverTest {
   void aMillionRandomHostsStayWithinABoundOfAThousand() {
     ScriptedResolver resolver =
         ScriptedResolver.answeringAtOnce(h -> CompletableFuture.completedFuture(EAST));
-    CachingResolver cache = settings.maxEntries(1000).wrap(resolver);
+    CachingResolver cache = settings.withMaxEntries(1000).wrap(resolver);
     SplittableRandom random = new SplittableRandom(42);
 
     for (int i = 0; i < 1_000_000; i++) {
@@ -316,7 +316,7 @@ class CachingResolverTest {
   void concurrentInsertsOfManyHostsEndWithinTheBound() throws Exception {
     ScriptedResolver resolver =
         ScriptedResolver.answeringAtOnce(h -> CompletableFuture.completedFuture(EAST));
-    CachingResolver cache = settings.maxEntries(100).wrap(resolver);
+    CachingResolver cache = settings.withMaxEntries(100).wrap(resolver);
 
     lookUpTogether(cache, 100_000, i -> "host" + i + ".example");
 

@@ -28,13 +28,13 @@ class ResolverCacheTest {
 
   @Test
   void settersReturnANewInstanceAndLeaveTheOldOneAlone() {
-    ResolverCache base = ResolverCache.ttl(Duration.ofSeconds(60));
+    ResolverCache base = ResolverCache.ofTtl(Duration.ofSeconds(60));
     ResolverCache changed =
-        base.maxEntries(10)
-            .negativeTtl(Duration.ZERO)
-            .staleWhileRevalidate(Duration.ZERO)
-            .staleIfError(Duration.ofHours(1))
-            .errorBackoff(Duration.ofMillis(250))
+        base.withMaxEntries(10)
+            .withNegativeTtl(Duration.ZERO)
+            .withStaleWhileRevalidate(Duration.ZERO)
+            .withStaleIfError(Duration.ofHours(1))
+            .withErrorBackoff(Duration.ofMillis(250))
             .withTtl(Duration.ofSeconds(5));
 
     assertThat(base.ttl()).isEqualTo(Duration.ofSeconds(60));
@@ -48,30 +48,30 @@ class ResolverCacheTest {
   @Test
   void badValuesAreRejectedAtOnceWithTheArgumentAndTheRule() {
     ResolverCache d = ResolverCache.defaults();
-    assertThatThrownBy(() -> ResolverCache.ttl(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> ResolverCache.ofTtl(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ttl: PT-1S (expected: > 0)");
     assertThatThrownBy(() -> d.withTtl(Duration.ZERO)).hasMessage("ttl: PT0S (expected: > 0)");
-    assertThatThrownBy(() -> d.negativeTtl(Duration.ofMillis(-1)))
+    assertThatThrownBy(() -> d.withNegativeTtl(Duration.ofMillis(-1)))
         .hasMessage("negativeTtl: PT-0.001S (expected: >= 0)");
-    assertThatThrownBy(() -> d.maxEntries(0))
+    assertThatThrownBy(() -> d.withMaxEntries(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxEntries: 0 (expected: >= 1)");
-    assertThatThrownBy(() -> d.staleWhileRevalidate(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> d.withStaleWhileRevalidate(Duration.ofSeconds(-1)))
         .hasMessage("staleWhileRevalidate: PT-1S (expected: >= 0)");
-    assertThatThrownBy(() -> d.staleIfError(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> d.withStaleIfError(Duration.ofSeconds(-1)))
         .hasMessage("staleIfError: PT-1S (expected: >= 0)");
-    assertThatThrownBy(() -> d.errorBackoff(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> d.withErrorBackoff(Duration.ofSeconds(-1)))
         .hasMessage("errorBackoff: PT-1S (expected: >= 0)");
-    assertThatThrownBy(() -> d.ticker(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> d.staleIfError(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> d.withTicker(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> d.withStaleIfError(null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void hugeDurationsAreAcceptedAndDoNotOverflow() {
     CachingResolver cache =
-        ResolverCache.ttl(Duration.ofDays(365 * 1000))
-            .staleIfError(Duration.ofSeconds(Long.MAX_VALUE))
+        ResolverCache.ofTtl(Duration.ofDays(365 * 1000))
+            .withStaleIfError(Duration.ofSeconds(Long.MAX_VALUE))
             .wrap(ScriptedResolver.answeringAtOnce(
                 h -> java.util.concurrent.CompletableFuture.completedFuture(RegionAnswer.of("a"))));
     cache.lookup("x", io.github.regionalrouter.InboundRequest.builder().build());

@@ -115,18 +115,22 @@ public final class Main {
         .bind(config.listen().orElse(new InetSocketAddress(8000)))
         .router(router)
         .forwarderOptions(f -> f.preserveHost(config.preserveHost())
+            .allowUnderscoresInHeaders(config.allowUnderscoresInHeaders())
             .maxRequestBodyBytes(limits.maxRequestBodyBytes()))
         .engine(engine(limits))
         .maxRequestHeaders(limits.maxHeaders())
         .maxRequestHeaderBytes(limits.maxHeaderBytes())
-        .maxRequestLineBytes(limits.maxRequestLineBytes())
-        .headerTimeout(limits.headerTimeout())
-        // the JDK server has one time limit for the whole request; the http1 engine bounds the
-        // head by headerTimeout and the body by bodyIdleTimeout, and has no whole-request limit
-        .requestTimeLimit(limits.maxRequestTime().orElse(limits.headerTimeout()))
         .drainTimeout(limits.drainTimeout())
         .bodyIdleTimeout(limits.bodyIdleTimeout())
         .config(config::toRedactedMap);
+    // the JDK server has one time limit for the whole request; the http1 engine bounds the
+    // head by headerTimeout and the body by bodyIdleTimeout (the config reader allows each
+    // engine's options only with that engine)
+    if (engine(limits) == RegionalProxyServer.Engine.HTTP1) {
+      b.maxRequestLineBytes(limits.maxRequestLineBytes()).headerTimeout(limits.headerTimeout());
+    } else {
+      limits.maxRequestTime().ifPresent(b::requestTimeLimit);
+    }
     config.admin().ifPresent(b::admin);
     try {
       return b.start();

@@ -6,6 +6,7 @@ import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
 import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.forward.ForwardResult;
+import io.github.regionalrouter.config.ServerLimits;
 import io.github.regionalrouter.forward.Forwarder;
 import io.github.regionalrouter.forward.RequestBody;
 import io.github.regionalrouter.forward.ResponseSink;
@@ -46,21 +47,14 @@ import org.slf4j.LoggerFactory;
  * with {@code Connection: close}, in-flight ones may finish until the drain timeout, idle
  * keep-alive connections are closed, then every connection closes.
  *
- * <p>JDK 17 performance note. Each {@code HttpClient.sendAsync} completion is handed by
- * java.net.http to {@code CompletableFuture}'s default executor
- * ({@code HttpClientImpl.sendAsync}: {@code res.whenCompleteAsync(nop, ASYNC_POOL)}). On JDK 17
- * that executor is {@code ForkJoinPool.commonPool()} only when the common pool's parallelism is at
- * least 2, i.e. on 3+ CPUs; on 1-2 CPUs it is {@code ThreadPerTaskExecutor}, which starts a new
- * platform thread for every completion — one thread per proxied request (measured: ~4,000 threads
- * started for ~4,600 requests), and callbacks that complete the exchange run on those fresh
- * threads. JDK 21+ uses {@code ForkJoinPool.asyncCommonPool()}, which keeps at least 2 pooled
- * threads, hence the 1.2k vs 9.6k req/s of the first prototype. The fix: (1) the forwarder does no
- * work in the {@code sendAsync} future's callbacks — status, headers and body go from the
- * {@code BodyHandler}/{@code BodySubscriber} (the client's own executor) to the forwarder's
- * executor; (2) the standalone {@code Main} sets
- * {@code java.util.concurrent.ForkJoinPool.common.parallelism=2} before anything touches
- * {@code CompletableFuture}, so the hand-off reuses pooled threads; an embedding application on
- * JDK 17 with 1-2 CPUs should do the same (this server logs a warning at start when it is not).
+ * <p>JDK 17 with 1-2 CPUs: there {@code CompletableFuture}'s default executor, to which
+ * java.net.http hands every {@code sendAsync} completion, starts a new platform thread per task
+ * unless {@code java.util.concurrent.ForkJoinPool.common.parallelism} is at least 2. The forwarder
+ * does no work in those completions (status, headers and body arrive through the body handler and
+ * go to the forwarder's executor), and the standalone {@code Main} sets the property to 2 before
+ * anything loads {@code CompletableFuture}; an application embedding this server on such a JVM
+ * should set it too (the server logs a warning at start when it is not set). JDK 21+ pools these
+ * threads. Measurements: {@code benchmarks/README.md}.
  */
 public final class RegionalProxyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionalProxyServer.class);
@@ -72,8 +66,8 @@ public final class RegionalProxyServer implements AutoCloseable {
    * lax parser could let through to be read differently upstream with a stated 4xx and a closed
    * connection (bare CR or LF, folded lines, a missing or repeated {@code Host}, conflicting
    * framing, …); its limits are per server; header names keep their case both ways; it is
-   * several times faster (hello world on loopback: ~44k req/s against 9-14k). New connections are
-   * refused while draining.
+   * the faster of the two ({@code benchmarks/README.md}). New connections are refused while
+   * draining.
    *
    * <p>{@link #JDK_HTTPSERVER} is {@code com.sun.net.httpserver}: a JDK module rather than code of
    * this project, but lax (it accepts bare CR as a line end, folded lines, a missing or repeated
@@ -327,8 +321,10 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link RegionalProxyServer}. Not thread-safe. With the {@link Engine#HTTP1} engine
-   * (the default) every limit is this server's own. With {@link Engine#JDK_HTTPSERVER} the header
+   * Builds a {@link RegionalProxyServer}. Not thread-safe. The defaults of the limits the config
+   * file also sets are declared once, in {@link ServerLimits}. An option of one engine only is
+   * refused by {@link #start()} when the other engine is chosen. With the {@link Engine#HTTP1}
+   * engine (the default) every limit is this server's own. With {@link Engine#JDK_HTTPSERVER} the header
    * and time limits are JVM-wide settings of the JDK server: they take effect only for the JVM's
    * first {@code HttpServer}, and a system property set on the command line wins.
    */
@@ -338,21 +334,23 @@ public final class RegionalProxyServer implements AutoCloseable {
     RegionalRouter router;
     Forwarder forwarder;
     Consumer<? super Forwarder.Builder> forwarderOptions;
-    Duration bodyIdleTimeout = Duration.ofSeconds(30);
+    Duration bodyIdleTimeout = ServerLimits.DEFAULT_BODY_IDLE_TIMEOUT;
     ExecutorService executor;
     int maxThreads = 256;
     int backlog = 1024;
-    Duration drainTimeout = Duration.ofSeconds(10);
-    Duration requestTimeLimit = Duration.ofSeconds(30);
-    Duration headerTimeout = Duration.ofSeconds(30);
-    int maxRequestLineBytes = 8192;
+    Duration drainTimeout = ServerLimits.DEFAULT_DRAIN_TIMEOUT;
+    Duration requestTimeLimit = ServerLimits.DEFAULT_MAX_REQUEST_TIME;
+    Duration headerTimeout = ServerLimits.DEFAULT_HEADER_TIMEOUT;
+    int maxRequestLineBytes = ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES;
     Duration idleTimeout = Duration.ofSeconds(30);
-    int maxRequestHeaders = 200;
-    int maxRequestHeaderBytes = 64 * 1024;
+    int maxRequestHeaders = ServerLimits.DEFAULT_MAX_HEADERS;
+    int maxRequestHeaderBytes = ServerLimits.DEFAULT_MAX_HEADER_BYTES;
     boolean accessLog = true;
     boolean jmx = true;
     boolean eventLoop = true;
     int eventLoops;
+    /** Options set that apply to one engine only, by name, with the engine they apply to. */
+    final Map<String, Engine> engineOptionsSet = new java.util.LinkedHashMap<>();
     InetSocketAddress adminAddress;
     Supplier<Map<String, Object>> configSupplier = Map::of;
 
@@ -494,6 +492,7 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder requestTimeLimit(Duration limit) {
       this.requestTimeLimit = positive("requestTimeLimit", limit);
+      engineOptionsSet.put("requestTimeLimit", Engine.JDK_HTTPSERVER);
       return this;
     }
 
@@ -505,15 +504,20 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("headerTimeout", timeout);
+      engineOptionsSet.put("headerTimeout", Engine.HTTP1);
       return this;
     }
 
-    /** Http1 engine only: the longest request line; longer is answered 414. 8192 bytes unless set. */
+    /**
+     * Http1 engine only: the longest request line; longer is answered 414.
+     * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} bytes unless set.
+     */
     public Builder maxRequestLineBytes(int max) {
       if (max < 64) {
         throw new IllegalArgumentException("maxRequestLineBytes: " + max + " (expected: >= 64)");
       }
       this.maxRequestLineBytes = max;
+      engineOptionsSet.put("maxRequestLineBytes", Engine.HTTP1);
       return this;
     }
 
@@ -524,7 +528,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The most request headers; more are answered 431 (http1) or 400 (JDK server). 200 unless set.
+     * The most request headers; more are answered 431 (http1) or 400 (JDK server).
+     * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set.
      * ({@code sun.net.httpserver.maxReqHeaders})
      */
     public Builder maxRequestHeaders(int max) {
@@ -536,7 +541,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * The most bytes of headers; more are answered 431. 64 KiB unless set. The http1 engine counts
+     * The most bytes of headers; more are answered 431. {@value ServerLimits#DEFAULT_MAX_HEADER_BYTES}
+     * unless set. The http1 engine counts
      * the header section (the request line has {@link #maxRequestLineBytes}); the JDK server counts
      * request line and headers, in builds that have {@code sun.net.httpserver.maxReqHeaderSize}
      * (17.0.17+, 21.0.9+, 25).
@@ -576,6 +582,7 @@ public final class RegionalProxyServer implements AutoCloseable {
      */
     public Builder eventLoop(boolean on) {
       this.eventLoop = on;
+      engineOptionsSet.put("eventLoop", Engine.HTTP1);
       return this;
     }
 
@@ -592,6 +599,7 @@ public final class RegionalProxyServer implements AutoCloseable {
         throw new IllegalArgumentException("eventLoops: " + loops + " (expected: 1-1024)");
       }
       this.eventLoops = loops;
+      engineOptionsSet.put("eventLoops", Engine.HTTP1);
       return this;
     }
 
@@ -615,7 +623,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      *
      * @throws IllegalStateException if no router was set, if both {@link #forwarder(Forwarder)}
      *     and {@link #forwarderOptions} were set, if a given forwarder was built for another router,
-     *     or if the forwarder options make {@link Forwarder.Builder#build()} fail
+     *     if an option of one engine only ({@link #headerTimeout}, {@link #maxRequestLineBytes},
+     *     {@link #eventLoop}: http1; {@link #requestTimeLimit}: JDK server) was set with the other
+     *     engine, or if the forwarder options make {@link Forwarder.Builder#build()} fail
      * @throws UncheckedIOException if the address cannot be bound
      */
     public RegionalProxyServer start() {
@@ -633,6 +643,12 @@ public final class RegionalProxyServer implements AutoCloseable {
       }
       if (forwarder != null && forwarder.router() != router) {
         throw new IllegalStateException("forwarder (expected: one built for this server's router)");
+      }
+      for (Map.Entry<String, Engine> option : engineOptionsSet.entrySet()) {
+        if (option.getValue() != engine) {
+          throw new IllegalStateException(option.getKey() + ": applies to engine " + option.getValue()
+              + " only (expected: not set with engine " + engine + ", which would ignore it)");
+        }
       }
       try {
         return new RegionalProxyServer(this).startServing();

@@ -46,9 +46,8 @@ import java.util.Map;
  * InputBuffer.handleReadException}, between setting the attribute and its {@code sendError(400)}
  * (which works on Tomcat's own request and response objects, not the facades). Completing then
  * recycles those objects, and Tomcat may give them to another connection while our thread still
- * uses them. Seen about once in 30,000 broken-body requests (JDK 25, 6 clients): a later request
- * never reached the servlet (answered by Tomcat alone, or its connection closed without an
- * answer), so nothing was forwarded.
+ * uses them: a later request then never reaches the servlet (answered by Tomcat alone, or its
+ * connection closed without an answer).
  */
 final class ServletResponseSink implements ResponseSink {
   /** Request attribute that makes the resumed dispatch fail the response (see {@link #abort}). */

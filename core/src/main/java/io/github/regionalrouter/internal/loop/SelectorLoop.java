@@ -30,8 +30,8 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     void onReady(SelectionKey key);
   }
 
-  /** Periodic work of the loop's owner. */
-  public interface Ticker {
+  /** Periodic work of the loop's owner (not {@code resolve.Ticker}, a source of time). */
+  public interface Housekeeper {
     /**
      * Called on the loop thread after every selection.
      *
@@ -56,7 +56,7 @@ public final class SelectorLoop implements Executor, AutoCloseable {
 
   private final Selector selector;
   private final LoopThread thread;
-  private final Ticker ticker;
+  private final Housekeeper ticker;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeup = new AtomicBoolean();
   /** Run after the next selection, which deregisters cancelled keys. Loop thread only. */
@@ -69,7 +69,7 @@ public final class SelectorLoop implements Executor, AutoCloseable {
    *
    * @throws UncheckedIOException if no selector can be opened
    */
-  public SelectorLoop(String name, Ticker ticker) {
+  public SelectorLoop(String name, Housekeeper ticker) {
     this.ticker = ticker;
     try {
       this.selector = Selector.open();
@@ -137,7 +137,7 @@ public final class SelectorLoop implements Executor, AutoCloseable {
 
   /**
    * Stops the loop; returns once its thread has ended (at most about a second) unless called on
-   * it. Tasks queued meanwhile still run, then {@link Ticker#stopped()}.
+   * it. Tasks queued meanwhile still run, then {@link Housekeeper#stopped()}.
    */
   @Override
   public void close() {

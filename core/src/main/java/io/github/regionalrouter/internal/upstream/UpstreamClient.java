@@ -326,7 +326,7 @@ public final class UpstreamClient implements AutoCloseable {
   }
 
   /** The client's periodic work, and its end, on the loop thread. */
-  private final class Ticks implements SelectorLoop.Ticker {
+  private final class Ticks implements SelectorLoop.Housekeeper {
     private long lastCheck = System.nanoTime();
     private long lastSweep = lastCheck;
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class SelectorLoopTest {
   /** Counts ticks; selections wait a minute unless woken. */
-  static final class Ticks implements SelectorLoop.Ticker {
+  static final class Ticks implements SelectorLoop.Housekeeper {
     final AtomicInteger ticks = new AtomicInteger();
     final LinkedBlockingQueue<Integer> ticked = new LinkedBlockingQueue<>();
     final CountDownLatch stopped = new CountDownLatch(1);

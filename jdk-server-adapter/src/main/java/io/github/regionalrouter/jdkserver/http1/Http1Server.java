@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.config.ServerLimits;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -397,13 +398,14 @@ public final class Http1Server implements AutoCloseable {
     private Http1Handler handler;
     private Executor executor;
     private int maxThreads = 512;
-    private int maxRequestLineBytes = 8192;
-    private int maxHeaderBytes = 65536;
-    private int maxHeaders = 100;
-    private Duration headerTimeout = Duration.ofSeconds(30);
-    private Duration bodyIdleTimeout = Duration.ofSeconds(30);
+    // the limits the config file also sets have their defaults declared once, in ServerLimits
+    private int maxRequestLineBytes = ServerLimits.DEFAULT_MAX_REQUEST_LINE_BYTES;
+    private int maxHeaderBytes = ServerLimits.DEFAULT_MAX_HEADER_BYTES;
+    private int maxHeaders = ServerLimits.DEFAULT_MAX_HEADERS;
+    private Duration headerTimeout = ServerLimits.DEFAULT_HEADER_TIMEOUT;
+    private Duration bodyIdleTimeout = ServerLimits.DEFAULT_BODY_IDLE_TIMEOUT;
     private Duration keepAliveIdleTimeout = Duration.ofSeconds(60);
-    private Duration drainTimeout = Duration.ofSeconds(10);
+    private Duration drainTimeout = ServerLimits.DEFAULT_DRAIN_TIMEOUT;
     private Duration writeTimeout = Duration.ofSeconds(30);
     private int maxBorrowedThreads;
     private boolean eventLoop;
@@ -509,19 +511,22 @@ public final class Http1Server implements AutoCloseable {
       return this;
     }
 
-    /** The longest request line, CRLF excluded; longer is answered 414. 8192 unless set. */
+    /** The longest request line, CRLF excluded; longer is answered 414.
+     * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} unless set. */
     public Builder maxRequestLineBytes(int bytes) {
       this.maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
       return this;
     }
 
-    /** The largest header section (all field lines); larger is answered 431. 65536 unless set. */
+    /** The largest header section (all field lines); larger is answered 431.
+     * {@value ServerLimits#DEFAULT_MAX_HEADER_BYTES} unless set. */
     public Builder maxHeaderBytes(int bytes) {
       this.maxHeaderBytes = positive(bytes, "maxHeaderBytes");
       return this;
     }
 
-    /** The most header fields; more are answered 431. 100 unless set. Also bounds trailers. */
+    /** The most header fields; more are answered 431.
+     * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set. Also bounds trailers. */
     public Builder maxHeaders(int count) {
       this.maxHeaders = positive(count, "maxHeaders");
       return this;

@@ -88,10 +88,10 @@ class DiscoveryFailuresTest {
   void startProxy(String fallbackRegion) throws IOException {
     proxy = new ProxyUnderTest(r -> {
       r.resolver(RegionResolvers.httpDiscovery(discovery.template()).timeout(Duration.ofSeconds(2)))
-          .cache(ResolverCache.ttl(TTL)
-              .staleWhileRevalidate(Duration.ZERO)
-              .staleIfError(Duration.ofMinutes(1))
-              .errorBackoff(Duration.ZERO))
+          .cache(ResolverCache.ofTtl(TTL)
+              .withStaleWhileRevalidate(Duration.ZERO)
+              .withStaleIfError(Duration.ofMinutes(1))
+              .withErrorBackoff(Duration.ZERO))
           .resolveTimeout(Duration.ofSeconds(5));
       if (fallbackRegion != null) {
         r.fallbackRegion(fallbackRegion);

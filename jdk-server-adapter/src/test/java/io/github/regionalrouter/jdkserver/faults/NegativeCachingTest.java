@@ -38,7 +38,7 @@ class NegativeCachingTest {
     discovery.answer(DiscoveryServer.status(404, ""));
     proxy = new ProxyUnderTest(r -> {
       r.resolver(RegionResolvers.httpDiscovery(discovery.template()).timeout(Duration.ofSeconds(2)))
-          .cache(ResolverCache.defaults().negativeTtl(Duration.ofMinutes(1)));
+          .cache(ResolverCache.defaults().withNegativeTtl(Duration.ofMinutes(1)));
       if (fallbackRegion != null) {
         r.fallbackRegion(fallbackRegion);
       }
@@ -78,7 +78,7 @@ class NegativeCachingTest {
   void aMillionRandomHostsNeverGrowTheCacheBeyondItsBound() {
     int bound = 1000;
     // the cache the router builds, driven directly: a million lookups in a few seconds
-    CachingResolver cache = ResolverCache.defaults().maxEntries(bound)
+    CachingResolver cache = ResolverCache.defaults().withMaxEntries(bound)
         .wrap(RegionResolvers.firstCharacter("us_east1", "us_central1"));
     InboundRequest request = InboundRequest.builder().header("Host", "any.example").build();
     SplittableRandom random = new SplittableRandom(17);
@@ -101,7 +101,7 @@ class NegativeCachingTest {
     int bound = 1000;
     try (RegionalRouter router = RegionalRouter.builder()
         .resolver(RegionResolvers.firstCharacter("us_east1", "us_central1"))
-        .cache(ResolverCache.defaults().maxEntries(bound))
+        .cache(ResolverCache.defaults().withMaxEntries(bound))
         .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:9"))
         .cluster(Cluster.named("us_central1").endpoint("http://127.0.0.1:9"))
         .build()) {
