@@ -171,14 +171,14 @@ final class HeaderRules {
 
   /**
    * The path and query to request upstream: an origin-form target as is; the path and query of an
-   * absolute-form one; {@code /} for {@code *}.
+   * absolute-form one; {@code *} (asterisk-form, {@code OPTIONS *}) as is.
    */
   static String pathAndQuery(String target) {
     if (target.startsWith("/")) {
       return target;
     }
     if (target.equals("*")) {
-      return "/";
+      return "*";
     }
     int scheme = target.indexOf("://");
     if (scheme > 0) {

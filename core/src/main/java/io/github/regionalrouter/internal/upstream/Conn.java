@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -63,6 +64,7 @@ final class Conn implements SelectorLoop.Handler {
   private int framing;
   private long remaining; // of the body (LENGTH) or of the current chunk (CHUNKED)
   private int chunkState;
+  private int extState; // HttpSyntax's chunk-extension state while chunkState is C_EXT
   private int chunkDigits;
   private int lineLength;
   private int trailerBytes;
@@ -658,6 +660,7 @@ final class Conn implements SelectorLoop.Handler {
             throw new ProtocolException("invalid chunk size line (expected: hex digits)");
           } else if (c == ';' || c == ' ' || c == '\t') {
             chunkState = C_EXT;
+            extState = HttpSyntax.chunkExtNext(HttpSyntax.EXT_START, c);
           } else if (c == '\r') {
             chunkState = C_SIZE_LF;
           } else {
@@ -667,9 +670,13 @@ final class Conn implements SelectorLoop.Handler {
         }
         case C_EXT:
           if (c == '\r') {
+            if (!HttpSyntax.chunkExtComplete(extState)) {
+              throw new ProtocolException("malformed chunk extension (expected: ;name[=token|quoted-string])");
+            }
             chunkState = C_SIZE_LF;
-          } else if (c < 0x20 && c != '\t' || c == 0x7f) {
-            throw new ProtocolException("chunk extension has a control character");
+          } else if ((extState = HttpSyntax.chunkExtNext(extState, c)) == HttpSyntax.EXT_INVALID) {
+            throw new ProtocolException(c < 0x20 && c != '\t' || c == 0x7f ? "chunk extension has a control character"
+                : "malformed chunk extension (expected: ;name[=token|quoted-string])");
           } else if (++lineLength > Http1.MAX_CHUNK_LINE) {
             throw new ProtocolException("chunk size line is too long");
           }

@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -159,20 +160,14 @@ final class BodyInputStream extends InputStream {
     if (i == start) {
       throw new ProtocolException(400, "invalid chunk size");
     }
-    // chunk-ext: BWS ";" ... ; only checked for control characters, then ignored
+    // chunk-ext (RFC 9112 7.1.1): checked, then ignored
     if (i < end) {
-      int j = i;
-      while (j < end && (b[j] == ' ' || b[j] == '\t')) {
-        j++;
+      int ext = HttpSyntax.EXT_START;
+      for (int j = i; j < end && ext != HttpSyntax.EXT_INVALID; j++) {
+        ext = HttpSyntax.chunkExtNext(ext, b[j]);
       }
-      if (j == end || b[j] != ';') {
-        throw new ProtocolException(400, "invalid chunk size");
-      }
-      for (; j < end; j++) {
-        int c = b[j] & 0xff;
-        if (c < 0x20 && c != '\t' || c == 0x7f) {
-          throw new ProtocolException(400, "control character in a chunk extension");
-        }
+      if (!HttpSyntax.chunkExtComplete(ext)) {
+        throw new ProtocolException(400, "malformed chunk extension (expected: ;name[=token|quoted-string])");
       }
     }
     in.pos = lf + 1;

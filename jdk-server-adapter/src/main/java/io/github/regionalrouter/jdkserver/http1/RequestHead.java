@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,18 +15,19 @@ final class RequestHead {
   static final int FIXED = 1;
   static final int CHUNKED = 2;
 
-  private static final boolean[] TCHAR = new boolean[256];
+  /** The bytes RFC 3986 allows in a request-target: pchar, "/", "?", and "[" "]" of an IP literal. */
+  private static final boolean[] TARGET = new boolean[256];
 
   static {
     for (int c = '0'; c <= '9'; c++) {
-      TCHAR[c] = true;
+      TARGET[c] = true;
     }
     for (int c = 'a'; c <= 'z'; c++) {
-      TCHAR[c] = true;
-      TCHAR[c - 32] = true;
+      TARGET[c] = true;
+      TARGET[c - 32] = true;
     }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TCHAR[c] = true;
+    for (char c : "-._~!$&'()*+,;=:@/?%[]".toCharArray()) {
+      TARGET[c] = true;
     }
   }
 
@@ -41,169 +43,35 @@ final class RequestHead {
   boolean keepAliveRequested;
   boolean expectContinue;
 
-  static boolean isToken(CharSequence s) {
-    if (s.length() == 0) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c > 0xff || !TCHAR[c]) {
-        return false;
-      }
-    }
-    return true;
+  static boolean isTchar(byte c) {
+    return HttpSyntax.isTchar(c);
   }
 
   /**
-   * Reads and parses one request head from {@code in}, whose next byte is the request's first.
+   * Reads and parses one request head from {@code in}, whose next byte is the request's first,
+   * waiting for more bytes as needed (blocking mode). Bytes already searched are not searched again.
    *
    * @throws ProtocolException for a malformed or oversized head
    * @throws java.net.SocketTimeoutException when the head is not complete by {@code deadline}
    * @throws EOFException when the client closes before the head is complete
    */
-  static RequestHead read(Http1Input in, Limits limits, long deadline) throws IOException, ProtocolException {
-    RequestHead h = new RequestHead();
-    // RFC 9112 2.2: a server SHOULD ignore at least one empty line before the request-line
-    for (int empty = 0; ; empty++) {
-      int lf = in.findLineEnd(limits.maxRequestLineBytes() + 2, deadline, 0);
-      if (lf < 0) {
-        throw new ProtocolException(414, "request line longer than " + limits.maxRequestLineBytes() + " bytes");
-      }
-      int end = lineEnd(in.buf, in.pos, lf);
-      if (end == in.pos && empty < 4) {
-        in.pos = lf + 1;
-        continue;
-      }
-      h.requestLine(in.buf, in.pos, end);
-      in.pos = lf + 1;
-      break;
-    }
-    int budget = limits.maxHeaderBytes();
-    int hosts = 0;
-    int contentLengths = 0;
-    int transferEncodings = 0;
-    String te = null;
+  static RequestHead read(Http1Input in, RequestHeadParser parser, long deadline)
+      throws IOException, ProtocolException {
     while (true) {
-      // + 2: the empty line that ends the section is not counted
-      int lf = in.findLineEnd(budget + 2, deadline, 0);
-      if (lf < 0) {
-        throw new ProtocolException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
+      RequestHead h = parser.feed(in.buf, in.pos, in.lim);
+      in.pos = parser.position();
+      if (h != null) {
+        return h;
       }
-      byte[] b = in.buf;
-      int start = in.pos;
-      int end = lineEnd(b, start, lf);
-      in.pos = lf + 1;
-      if (end == start) {
-        break;
-      }
-      budget -= lf + 1 - start;
-      if (budget < 0) {
-        throw new ProtocolException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
-      }
-      if (h.count == limits.maxHeaders()) {
-        throw new ProtocolException(431, "more than " + limits.maxHeaders() + " header fields");
-      }
-      if (b[start] == ' ' || b[start] == '\t') {
-        throw new ProtocolException(400, "obsolete line folding (a header line starts with whitespace)");
-      }
-      int colon = start;
-      while (colon < end && TCHAR[b[colon] & 0xff]) {
-        colon++;
-      }
-      if (colon == end || b[colon] != ':') {
-        throw new ProtocolException(400, colon == start || colon == end || b[colon] != ' ' && b[colon] != '\t'
-            ? "malformed header field name" : "whitespace between a header field name and the colon");
-      }
-      if (colon == start) {
-        throw new ProtocolException(400, "empty header field name");
-      }
-      int vs = colon + 1;
-      int ve = end;
-      while (vs < ve && (b[vs] == ' ' || b[vs] == '\t')) {
-        vs++;
-      }
-      while (ve > vs && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
-        ve--;
-      }
-      for (int i = vs; i < ve; i++) {
-        int c = b[i] & 0xff;
-        if (c < 0x20 && c != '\t' || c == 0x7f) {
-          throw new ProtocolException(400, c == '\r' ? "bare CR in a header value"
-              : c == 0 ? "NUL in a header value" : "control character in a header value");
-        }
-      }
-      String name = new String(b, start, colon - start, StandardCharsets.ISO_8859_1);
-      String value = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
-      h.add(name, value);
-      switch (name.length()) {
-        case 4:
-          if (name.equalsIgnoreCase("host")) {
-            hosts++;
-          }
-          break;
-        case 6:
-          if (name.equalsIgnoreCase("expect") && value.equalsIgnoreCase("100-continue")) {
-            h.expectContinue = true;
-          }
-          break;
-        case 10:
-          if (name.equalsIgnoreCase("connection")) {
-            h.connectionTokens(value);
-          }
-          break;
-        case 14:
-          if (name.equalsIgnoreCase("content-length")) {
-            contentLengths++;
-            h.contentLength = parseLength(value);
-          }
-          break;
-        case 17:
-          if (name.equalsIgnoreCase("transfer-encoding")) {
-            transferEncodings++;
-            te = value;
-          }
-          break;
-        default:
-          break;
+      if (in.fill(deadline, 4096) < 0) {
+        throw new EOFException("connection closed in the middle of a request head");
       }
     }
-    if (h.http11 ? hosts != 1 : hosts > 1) {
-      throw new ProtocolException(400, hosts == 0 ? "missing Host header" : "more than one Host header");
-    }
-    if (transferEncodings > 0) {
-      if (contentLengths > 0) {
-        throw new ProtocolException(400, "both Transfer-Encoding and Content-Length");
-      }
-      if (transferEncodings > 1) {
-        throw new ProtocolException(400, "more than one Transfer-Encoding header");
-      }
-      if (!h.http11) {
-        throw new ProtocolException(400, "Transfer-Encoding in an HTTP/1.0 request");
-      }
-      if (!te.equalsIgnoreCase("chunked")) {
-        throw new ProtocolException(501, "unsupported Transfer-Encoding (only \"chunked\" alone is accepted)");
-      }
-      h.framing = CHUNKED;
-      h.contentLength = -1;
-    } else if (contentLengths > 1) {
-      throw new ProtocolException(400, "more than one Content-Length header");
-    } else if (contentLengths == 1 && h.contentLength > 0) {
-      h.framing = FIXED;
-    }
-    return h;
   }
 
-  /** The index of the CR before {@code lf}; a line ending in a bare LF is refused. */
-  private static int lineEnd(byte[] b, int start, int lf) throws ProtocolException {
-    if (lf == start || b[lf - 1] != '\r') {
-      throw new ProtocolException(400, "line not ended by CRLF (bare LF)");
-    }
-    return lf - 1;
-  }
-
-  private void requestLine(byte[] b, int start, int end) throws ProtocolException {
+  void requestLine(byte[] b, int start, int end) throws ProtocolException {
     int i = start;
-    while (i < end && TCHAR[b[i] & 0xff]) {
+    while (i < end && HttpSyntax.isTchar(b[i])) {
       i++;
     }
     if (i == start || i == end || b[i] != ' ') {
@@ -211,8 +79,19 @@ final class RequestHead {
     }
     method = method(b, start, i);
     int ts = ++i;
-    while (i < end && b[i] > 0x20 && b[i] < 0x7f) {
+    int brackets = -1;
+    while (i < end && TARGET[b[i] & 0xff]) {
+      if (b[i] == '%' && (i + 2 >= end || !hex(b[i + 1]) || !hex(b[i + 2]))) {
+        throw new ProtocolException(400, "malformed request-target (% not followed by two hex digits)");
+      }
+      if ((b[i] == '[' || b[i] == ']') && brackets < 0) {
+        brackets = i;
+      }
       i++;
+    }
+    if (i < end && b[i] > 0x20 && b[i] < 0x7f) {
+      throw new ProtocolException(400, "malformed request-target ('" + (char) b[i]
+          + "' is not allowed by RFC 3986; percent-encode it)");
     }
     if (i == ts || i == end || b[i] != ' ') {
       throw new ProtocolException(400, "malformed request line (request-target)");
@@ -231,6 +110,9 @@ final class RequestHead {
     }
     char t0 = target.charAt(0);
     if (t0 == '/') {
+      if (brackets >= 0) {
+        throw new ProtocolException(400, "malformed request-target ('[' or ']' outside an IP literal)");
+      }
       return;
     }
     if (target.equals("*")) {
@@ -241,6 +123,17 @@ final class RequestHead {
     }
     if (!absoluteHttp(target)) {
       throw new ProtocolException(400, "request-target must be origin-form (/path) or absolute-form (http://host/path)");
+    }
+    if (brackets >= 0) {
+      // "[" and "]" only delimit an IP literal, in the authority of an absolute-form target
+      int authority = target.indexOf("//") + 2;
+      int path = authority;
+      while (path < target.length() && "/?".indexOf(target.charAt(path)) < 0) {
+        path++;
+      }
+      if (target.indexOf('[', path) >= 0 || target.indexOf(']', path) >= 0) {
+        throw new ProtocolException(400, "malformed request-target ('[' or ']' outside an IP literal)");
+      }
     }
   }
 
@@ -276,12 +169,16 @@ final class RequestHead {
     return true;
   }
 
+  private static boolean hex(byte c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
   private static boolean digit(byte c) {
     return c >= '0' && c <= '9';
   }
 
   /** 1*DIGIT, at most 18 digits, so it always fits a long. */
-  private static long parseLength(String v) throws ProtocolException {
+  static long parseLength(String v) throws ProtocolException {
     int n = v.length();
     if (n == 0 || n > 18) {
       throw new ProtocolException(400, "invalid Content-Length (expected 1 to 18 digits)");
@@ -297,7 +194,7 @@ final class RequestHead {
     return x;
   }
 
-  private void connectionTokens(String v) {
+  void connectionTokens(String v) {
     int i = 0;
     int n = v.length();
     while (i < n) {
@@ -320,7 +217,7 @@ final class RequestHead {
     }
   }
 
-  private void add(String name, String value) {
+  void add(String name, String value) {
     if (count == names.length) {
       names = Arrays.copyOf(names, count * 2);
       values = Arrays.copyOf(values, count * 2);
