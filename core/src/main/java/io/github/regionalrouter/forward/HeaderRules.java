@@ -4,6 +4,7 @@ import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -61,12 +62,7 @@ final class HeaderRules {
     }
     Set<String> names = new HashSet<>();
     for (String v : connectionValues) {
-      for (String token : v.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty()) {
-          names.add(t.toLowerCase(Locale.ROOT));
-        }
-      }
+      HttpSyntax.addListElements(v, names);
     }
     return names;
   }

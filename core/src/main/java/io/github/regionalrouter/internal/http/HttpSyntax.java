@@ -6,20 +6,7 @@ package io.github.regionalrouter.internal.http;
  * fed a few bytes at a time checks them without looking back.
  */
 public final class HttpSyntax {
-  private static final boolean[] TCHAR = new boolean[256];
-
-  static {
-    for (int c = '0'; c <= '9'; c++) {
-      TCHAR[c] = true;
-    }
-    for (int c = 'a'; c <= 'z'; c++) {
-      TCHAR[c] = true;
-      TCHAR[c - 32] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TCHAR[c] = true;
-    }
-  }
+  private static final boolean[] TCHAR = alphanumericAnd("!#$%&'*+-.^_`|~");
 
   /** The chunk-extension state after the chunk size and before any {@code ;} (BWS allowed). */
   public static final int EXT_START = 0;
@@ -36,6 +23,22 @@ public final class HttpSyntax {
   private static final int EXT_CLOSED = 9;
 
   private HttpSyntax() {
+  }
+
+  /** A table indexed by byte value: true for ASCII letters, digits and the characters of {@code others}. */
+  public static boolean[] alphanumericAnd(String others) {
+    boolean[] t = new boolean[256];
+    for (int c = '0'; c <= '9'; c++) {
+      t[c] = true;
+    }
+    for (int c = 'a'; c <= 'z'; c++) {
+      t[c] = true;
+      t[c - 32] = true;
+    }
+    for (int i = 0; i < others.length(); i++) {
+      t[others.charAt(i)] = true;
+    }
+    return t;
   }
 
   /** True if {@code c} is a tchar (RFC 9110 5.6.2). */
@@ -99,5 +102,63 @@ public final class HttpSyntax {
   /** True if a chunk-size line may end (CRLF) in {@code state}. */
   public static boolean chunkExtComplete(int state) {
     return state == EXT_NAME || state == EXT_TOKEN_VALUE || state == EXT_CLOSED;
+  }
+  /**
+   * A {@code Content-Length} value (RFC 9112 6.2: {@code 1*DIGIT}, here at most 18 digits so it
+   * always fits a long), or -1 if the value is not one; a list ({@code 5, 5}) is not.
+   */
+  public static long parseContentLength(CharSequence v) {
+    int n = v.length();
+    if (n == 0 || n > 18) {
+      return -1;
+    }
+    long x = 0;
+    for (int i = 0; i < n; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      x = x * 10 + (c - '0');
+    }
+    return x;
+  }
+
+  /**
+   * Whether the comma-separated list {@code value} (RFC 9110 5.6.1, as in {@code Connection})
+   * has an element equal to {@code token}, ignoring case and optional whitespace.
+   */
+  public static boolean listHas(String value, String token) {
+    int i = 0;
+    int n = value.length();
+    while (i < n) {
+      int comma = value.indexOf(',', i);
+      int e = comma < 0 ? n : comma;
+      int s = i;
+      while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) {
+        s++;
+      }
+      int t = e;
+      while (t > s && (value.charAt(t - 1) == ' ' || value.charAt(t - 1) == '\t')) {
+        t--;
+      }
+      if (t - s == token.length() && value.regionMatches(true, s, token, 0, token.length())) {
+        return true;
+      }
+      i = e + 1;
+    }
+    return false;
+  }
+
+  /**
+   * Adds the elements of the comma-separated list {@code value} (RFC 9110 5.6.1), trimmed of
+   * optional whitespace and in lower case, to {@code into}; empty elements are skipped.
+   */
+  public static void addListElements(String value, java.util.Collection<String> into) {
+    for (String element : value.split(",")) {
+      String t = element.trim();
+      if (!t.isEmpty()) {
+        into.add(t.toLowerCase(java.util.Locale.ROOT));
+      }
+    }
   }
 }

@@ -458,7 +458,7 @@ final class Conn implements SelectorLoop.Handler {
           colon = i;
           break;
         }
-        if (b < 0 || !Http1.TCHAR[b]) {
+        if (b < 0 || !HttpSyntax.isTchar(b)) {
           throw new ProtocolException("invalid response header name (whitespace before colon or a non-token byte)");
         }
       }
@@ -499,7 +499,7 @@ final class Conn implements SelectorLoop.Handler {
           teCount++;
           te = value;
         } else if (nl == 10 && name.equalsIgnoreCase("connection")) {
-          close |= hasToken(value, "close");
+          close |= HttpSyntax.listHas(value, "close");
         }
       }
       p = e + 2;
@@ -550,41 +550,13 @@ final class Conn implements SelectorLoop.Handler {
   }
 
   private static long parseLength(String v) throws ProtocolException {
-    if (v.isEmpty() || v.length() > 18) {
+    long n = HttpSyntax.parseContentLength(v);
+    if (n < 0) {
       throw new ProtocolException("Content-Length: " + v + " (expected: 1-18 digits)");
-    }
-    long n = 0;
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c < '0' || c > '9') {
-        throw new ProtocolException("Content-Length: " + v + " (expected: 1-18 digits)");
-      }
-      n = n * 10 + (c - '0');
     }
     return n;
   }
 
-  static boolean hasToken(String value, String token) {
-    int i = 0;
-    int n = value.length();
-    while (i < n) {
-      int comma = value.indexOf(',', i);
-      int e = comma < 0 ? n : comma;
-      int s = i;
-      while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) {
-        s++;
-      }
-      int t = e;
-      while (t > s && (value.charAt(t - 1) == ' ' || value.charAt(t - 1) == '\t')) {
-        t--;
-      }
-      if (t - s == token.length() && value.regionMatches(true, s, token, 0, token.length())) {
-        return true;
-      }
-      i = e + 1;
-    }
-    return false;
-  }
 
   /** The next body bytes in the buffer, copied; null if none is buffered. */
   private List<ByteBuffer> take() throws ProtocolException {

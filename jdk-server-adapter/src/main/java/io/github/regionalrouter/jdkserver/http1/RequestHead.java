@@ -16,20 +16,7 @@ final class RequestHead {
   static final int CHUNKED = 2;
 
   /** The bytes RFC 3986 allows in a request-target: pchar, "/", "?", and "[" "]" of an IP literal. */
-  private static final boolean[] TARGET = new boolean[256];
-
-  static {
-    for (int c = '0'; c <= '9'; c++) {
-      TARGET[c] = true;
-    }
-    for (int c = 'a'; c <= 'z'; c++) {
-      TARGET[c] = true;
-      TARGET[c - 32] = true;
-    }
-    for (char c : "-._~!$&'()*+,;=:@/?%[]".toCharArray()) {
-      TARGET[c] = true;
-    }
-  }
+  private static final boolean[] TARGET = HttpSyntax.alphanumericAnd("-._~!$&'()*+,;=:@/?%[]");
 
   String method;
   String target;
@@ -179,42 +166,16 @@ final class RequestHead {
 
   /** 1*DIGIT, at most 18 digits, so it always fits a long. */
   static long parseLength(String v) throws ProtocolException {
-    int n = v.length();
-    if (n == 0 || n > 18) {
+    long n = HttpSyntax.parseContentLength(v);
+    if (n < 0) {
       throw new ProtocolException(400, "invalid Content-Length (expected 1 to 18 digits)");
     }
-    long x = 0;
-    for (int i = 0; i < n; i++) {
-      char c = v.charAt(i);
-      if (c < '0' || c > '9') {
-        throw new ProtocolException(400, "invalid Content-Length (expected 1 to 18 digits)");
-      }
-      x = x * 10 + (c - '0');
-    }
-    return x;
+    return n;
   }
 
   void connectionTokens(String v) {
-    int i = 0;
-    int n = v.length();
-    while (i < n) {
-      int comma = v.indexOf(',', i);
-      int e = comma < 0 ? n : comma;
-      int s = i;
-      while (s < e && (v.charAt(s) == ' ' || v.charAt(s) == '\t')) {
-        s++;
-      }
-      int t = e;
-      while (t > s && (v.charAt(t - 1) == ' ' || v.charAt(t - 1) == '\t')) {
-        t--;
-      }
-      if (t - s == 5 && v.regionMatches(true, s, "close", 0, 5)) {
-        closeRequested = true;
-      } else if (t - s == 10 && v.regionMatches(true, s, "keep-alive", 0, 10)) {
-        keepAliveRequested = true;
-      }
-      i = e + 1;
-    }
+    closeRequested |= HttpSyntax.listHas(v, "close");
+    keepAliveRequested |= HttpSyntax.listHas(v, "keep-alive");
   }
 
   void add(String name, String value) {
