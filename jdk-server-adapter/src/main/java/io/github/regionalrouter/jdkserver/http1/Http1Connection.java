@@ -193,9 +193,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       }
       long deadline = (first ? acceptedNanos : System.nanoTime()) + limits.headerTimeoutNanos();
       first = false;
-      RequestHead head = RequestHead.read(input, headParser, deadline);
+      ParsedRequestHead head = ParsedRequestHead.read(input, headParser, deadline);
       return new Http1Exchange(this, head);
-    } catch (ProtocolException e) {
+    } catch (RejectedRequestException e) {
       if (writeError(e.status, e.getMessage())) {
         lingerAndClose();
       } else {
@@ -556,12 +556,12 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
         headStarted = true;
         loopDeadline = (first ? acceptedNanos : System.nanoTime()) + server.limits.headerTimeoutNanos();
       }
-      RequestHead head;
+      ParsedRequestHead head;
       try {
         // resumes where the last feed stopped: the bytes of an unfinished head are searched once
         head = headParser.feed(input.buf, input.pos, input.lim);
         input.pos = headParser.position();
-      } catch (ProtocolException e) {
+      } catch (RejectedRequestException e) {
         loopDeadline = 0;
         if (writeError(e.status, e.getMessage())) {
           lingerAndClose();

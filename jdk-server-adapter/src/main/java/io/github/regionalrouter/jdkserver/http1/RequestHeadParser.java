@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * it has come, else {@code null} (more is needed), and {@link #position()} is then where the
  * unconsumed bytes start (the caller's read position). Between feeds the caller may move the
  * unconsumed bytes (compact, grow) but must not change them. After a head (or a
- * {@link ProtocolException}) the parser is ready for the next head. One thread at a time.
+ * {@link RejectedRequestException}) the parser is ready for the next head. One thread at a time.
  */
 final class RequestHeadParser {
   /** Where the parser is within a head. */
@@ -29,7 +29,7 @@ final class RequestHeadParser {
 
   private final Limits limits;
   private State state = State.REQUEST_LINE;
-  private RequestHead head;
+  private ParsedRequestHead head;
   /** Bytes of the unfinished line already searched for its LF. */
   private int lineScanned;
   private int emptyLines;
@@ -69,9 +69,9 @@ final class RequestHeadParser {
    * Parses what it can of {@code b[pos, lim)}, whose first byte is the first not yet consumed.
    *
    * @return the head when complete, else {@code null}; {@link #position()} says what was consumed
-   * @throws ProtocolException for a malformed or oversized head (the parser is then reset)
+   * @throws RejectedRequestException for a malformed or oversized head (the parser is then reset)
    */
-  RequestHead feed(byte[] b, int pos, int lim) throws ProtocolException {
+  ParsedRequestHead feed(byte[] b, int pos, int lim) throws RejectedRequestException {
     position = pos;
     try {
       while (true) {
@@ -105,25 +105,25 @@ final class RequestHeadParser {
             emptyLines++; // RFC 9112 2.2: a server SHOULD ignore at least one empty line first
             continue;
           }
-          head = new RequestHead();
+          head = new ParsedRequestHead();
           head.requestLine(b, start, lineEnd);
           budget = limits.maxHeaderBytes();
           state = State.HEADER_LINE;
           continue;
         }
         if (lineEnd == start) {
-          RequestHead h = finish();
+          ParsedRequestHead h = finish();
           SCANNED.add(scanned);
           reset();
           return h;
         }
         budget -= lf + 1 - start;
         if (budget < 0) {
-          throw new ProtocolException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
+          throw new RejectedRequestException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
         }
         headerLine(b, start, lineEnd);
       }
-    } catch (ProtocolException e) {
+    } catch (RejectedRequestException e) {
       reset();
       throw e;
     }
@@ -141,48 +141,48 @@ final class RequestHeadParser {
     scanned = 0;
   }
 
-  private ProtocolException tooLong(byte[] b, int start, int end) {
+  private RejectedRequestException tooLong(byte[] b, int start, int end) {
     if (state == State.HEADER_LINE) {
-      return new ProtocolException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
+      return new RejectedRequestException(431, "header section larger than " + limits.maxHeaderBytes() + " bytes");
     }
     // a line with no space yet is all method: that is a bad or unknown method, not a long target
     for (int i = start; i < end; i++) {
       if (b[i] == ' ') {
-        return new ProtocolException(414, "request line longer than " + limits.maxRequestLineBytes() + " bytes");
+        return new RejectedRequestException(414, "request line longer than " + limits.maxRequestLineBytes() + " bytes");
       }
-      if (!RequestHead.isTchar(b[i])) {
-        return new ProtocolException(400, "malformed request line (method)");
+      if (!ParsedRequestHead.isTchar(b[i])) {
+        return new RejectedRequestException(400, "malformed request line (method)");
       }
     }
-    return new ProtocolException(501, "method longer than " + limits.maxRequestLineBytes() + " bytes");
+    return new RejectedRequestException(501, "method longer than " + limits.maxRequestLineBytes() + " bytes");
   }
 
   /** The index of the CR before {@code lf}; a line ending in a bare LF is refused. */
-  private static int lineEnd(byte[] b, int start, int lf) throws ProtocolException {
+  private static int lineEnd(byte[] b, int start, int lf) throws RejectedRequestException {
     if (lf == start || b[lf - 1] != '\r') {
-      throw new ProtocolException(400, "line not ended by CRLF (bare LF)");
+      throw new RejectedRequestException(400, "line not ended by CRLF (bare LF)");
     }
     return lf - 1;
   }
 
-  private void headerLine(byte[] b, int start, int end) throws ProtocolException {
-    RequestHead h = head;
+  private void headerLine(byte[] b, int start, int end) throws RejectedRequestException {
+    ParsedRequestHead h = head;
     if (h.count == limits.maxHeaders()) {
-      throw new ProtocolException(431, "more than " + limits.maxHeaders() + " header fields");
+      throw new RejectedRequestException(431, "more than " + limits.maxHeaders() + " header fields");
     }
     if (b[start] == ' ' || b[start] == '\t') {
-      throw new ProtocolException(400, "obsolete line folding (a header line starts with whitespace)");
+      throw new RejectedRequestException(400, "obsolete line folding (a header line starts with whitespace)");
     }
     int colon = start;
-    while (colon < end && RequestHead.isTchar(b[colon])) {
+    while (colon < end && ParsedRequestHead.isTchar(b[colon])) {
       colon++;
     }
     if (colon == end || b[colon] != ':') {
-      throw new ProtocolException(400, colon == start || colon == end || b[colon] != ' ' && b[colon] != '\t'
+      throw new RejectedRequestException(400, colon == start || colon == end || b[colon] != ' ' && b[colon] != '\t'
           ? "malformed header field name" : "whitespace between a header field name and the colon");
     }
     if (colon == start) {
-      throw new ProtocolException(400, "empty header field name");
+      throw new RejectedRequestException(400, "empty header field name");
     }
     int vs = colon + 1;
     int ve = end;
@@ -195,7 +195,7 @@ final class RequestHeadParser {
     for (int i = vs; i < ve; i++) {
       int c = b[i] & 0xff;
       if (c < 0x20 && c != '\t' || c == 0x7f) {
-        throw new ProtocolException(400, c == '\r' ? "bare CR in a header value"
+        throw new RejectedRequestException(400, c == '\r' ? "bare CR in a header value"
             : c == 0 ? "NUL in a header value" : "control character in a header value");
       }
     }
@@ -221,7 +221,7 @@ final class RequestHeadParser {
       case 14:
         if (name.equalsIgnoreCase("content-length")) {
           contentLengths++;
-          h.contentLength = RequestHead.parseLength(value);
+          h.contentLength = ParsedRequestHead.parseLength(value);
         }
         break;
       case 17:
@@ -235,30 +235,30 @@ final class RequestHeadParser {
     }
   }
 
-  private RequestHead finish() throws ProtocolException {
-    RequestHead h = head;
+  private ParsedRequestHead finish() throws RejectedRequestException {
+    ParsedRequestHead h = head;
     if (h.http11 ? hosts != 1 : hosts > 1) {
-      throw new ProtocolException(400, hosts == 0 ? "missing Host header" : "more than one Host header");
+      throw new RejectedRequestException(400, hosts == 0 ? "missing Host header" : "more than one Host header");
     }
     if (transferEncodings > 0) {
       if (contentLengths > 0) {
-        throw new ProtocolException(400, "both Transfer-Encoding and Content-Length");
+        throw new RejectedRequestException(400, "both Transfer-Encoding and Content-Length");
       }
       if (transferEncodings > 1) {
-        throw new ProtocolException(400, "more than one Transfer-Encoding header");
+        throw new RejectedRequestException(400, "more than one Transfer-Encoding header");
       }
       if (!h.http11) {
-        throw new ProtocolException(400, "Transfer-Encoding in an HTTP/1.0 request");
+        throw new RejectedRequestException(400, "Transfer-Encoding in an HTTP/1.0 request");
       }
       if (!te.equalsIgnoreCase("chunked")) {
         throw unsupportedCoding(te);
       }
-      h.framing = RequestHead.CHUNKED;
+      h.framing = ParsedRequestHead.CHUNKED;
       h.contentLength = -1;
     } else if (contentLengths > 1) {
-      throw new ProtocolException(400, "more than one Content-Length header");
+      throw new RejectedRequestException(400, "more than one Content-Length header");
     } else if (contentLengths == 1 && h.contentLength > 0) {
-      h.framing = RequestHead.FIXED;
+      h.framing = ParsedRequestHead.FIXED;
     }
     return h;
   }
@@ -267,7 +267,7 @@ final class RequestHeadParser {
    * RFC 9112 6.3: a request whose codings include chunked but not last cannot be framed (400);
    * other codings are well framed but not supported (501).
    */
-  private static ProtocolException unsupportedCoding(String te) {
+  private static RejectedRequestException unsupportedCoding(String te) {
     String[] codings = te.split(",", -1);
     String last = codings[codings.length - 1].trim();
     boolean chunkedLast = last.equalsIgnoreCase("chunked");
@@ -280,8 +280,8 @@ final class RequestHeadParser {
       }
     }
     if (chunkedAnywhere && !chunkedLast) {
-      return new ProtocolException(400, "Transfer-Encoding where chunked is not the final coding");
+      return new RejectedRequestException(400, "Transfer-Encoding where chunked is not the final coding");
     }
-    return new ProtocolException(501, "unsupported Transfer-Encoding (only \"chunked\" alone is accepted)");
+    return new RejectedRequestException(501, "unsupported Transfer-Encoding (only \"chunked\" alone is accepted)");
   }
 }

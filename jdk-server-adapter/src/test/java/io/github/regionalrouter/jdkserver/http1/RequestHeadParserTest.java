@@ -19,10 +19,10 @@ class RequestHeadParserTest {
   }
 
   /** Feeds {@code b} one more byte at a time, as a connection reading one byte per read would. */
-  private static RequestHead drip(RequestHeadParser p, byte[] b) throws ProtocolException {
+  private static ParsedRequestHead drip(RequestHeadParser p, byte[] b) throws RejectedRequestException {
     int pos = 0;
     for (int lim = 1; lim <= b.length; lim++) {
-      RequestHead h = p.feed(b, pos, lim);
+      ParsedRequestHead h = p.feed(b, pos, lim);
       pos = p.position();
       if (h != null) {
         assertThat(lim).as("head complete only at its last byte").isEqualTo(b.length);
@@ -34,12 +34,12 @@ class RequestHeadParserTest {
   }
 
   @Test
-  void aHeadDrippedOneBytePerFeedIsScannedOnceNotOncePerFeed() throws ProtocolException {
+  void aHeadDrippedOneBytePerFeedIsScannedOnceNotOncePerFeed() throws RejectedRequestException {
     for (int headers : new int[] {1, 10, 90}) {
       byte[] b = head(headers);
       RequestHeadParser p = new RequestHeadParser(LIMITS);
       long before = RequestHeadParser.SCANNED.sum();
-      RequestHead h = drip(p, b);
+      ParsedRequestHead h = drip(p, b);
       long scanned = RequestHeadParser.SCANNED.sum() - before;
       assertThat(h.count).isEqualTo(headers + 1);
       assertThat(scanned).as("bytes scanned for a %d-byte head", b.length).isLessThanOrEqualTo(2L * b.length);
@@ -47,15 +47,15 @@ class RequestHeadParserTest {
   }
 
   @Test
-  void aDrippedHeadParsesToTheSameHeadAsOneFedWhole() throws ProtocolException {
+  void aDrippedHeadParsesToTheSameHeadAsOneFedWhole() throws RejectedRequestException {
     byte[] b = ("\r\nPOST /up HTTP/1.1\r\nHost: a\r\nConnection: close\r\nContent-Length: 12\r\n"
         + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-    RequestHead dripped = drip(new RequestHeadParser(LIMITS), b);
-    RequestHead whole = new RequestHeadParser(LIMITS).feed(b, 0, b.length);
-    for (RequestHead h : new RequestHead[] {dripped, whole}) {
+    ParsedRequestHead dripped = drip(new RequestHeadParser(LIMITS), b);
+    ParsedRequestHead whole = new RequestHeadParser(LIMITS).feed(b, 0, b.length);
+    for (ParsedRequestHead h : new ParsedRequestHead[] {dripped, whole}) {
       assertThat(h.method).isEqualTo("POST");
       assertThat(h.target).isEqualTo("/up");
-      assertThat(h.framing).isEqualTo(RequestHead.FIXED);
+      assertThat(h.framing).isEqualTo(ParsedRequestHead.FIXED);
       assertThat(h.contentLength).isEqualTo(12);
       assertThat(h.closeRequested).isTrue();
       assertThat(h.expectContinue).isTrue();
@@ -64,16 +64,16 @@ class RequestHeadParserTest {
   }
 
   @Test
-  void theParserResumesInTheHeaderSectionAndIsReadyForTheNextHeadAfterOne() throws ProtocolException {
+  void theParserResumesInTheHeaderSectionAndIsReadyForTheNextHeadAfterOne() throws RejectedRequestException {
     byte[] b = "GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\nHost: b\r\n\r\n"
         .getBytes(StandardCharsets.ISO_8859_1);
     RequestHeadParser p = new RequestHeadParser(LIMITS);
     assertThat(p.feed(b, 0, 20)).isNull();
     assertThat(p.state()).isEqualTo(RequestHeadParser.State.HEADER_LINE);
     assertThat(p.position()).as("the request line is consumed").isEqualTo(16);
-    RequestHead first = p.feed(b, p.position(), b.length);
+    ParsedRequestHead first = p.feed(b, p.position(), b.length);
     assertThat(first.target).isEqualTo("/");
-    RequestHead second = p.feed(b, p.position(), b.length);
+    ParsedRequestHead second = p.feed(b, p.position(), b.length);
     assertThat(second.target).isEqualTo("/two");
     assertThat(p.position()).isEqualTo(b.length);
   }
@@ -83,6 +83,6 @@ class RequestHeadParserTest {
     byte[] b = ("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(70 * 1024) + "\r\n\r\n")
         .getBytes(StandardCharsets.ISO_8859_1);
     assertThatThrownBy(() -> drip(new RequestHeadParser(LIMITS), b))
-        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.status).isEqualTo(431));
+        .isInstanceOfSatisfying(RejectedRequestException.class, e -> assertThat(e.status).isEqualTo(431));
   }
 }

@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A parsed and validated request head, and the strict parser that makes it (RFC 9112). Every
- * violation is a {@link ProtocolException} with the status to answer; nothing lax is repaired.
+ * A request head as {@link RequestHeadParser} parsed and validated it (RFC 9112), with the checks
+ * of its request line. Every violation is a {@link RejectedRequestException} with the status to
+ * answer; nothing lax is repaired. (Named apart from the upstream client's request head encoder.)
  */
-final class RequestHead {
+final class ParsedRequestHead {
   static final int NO_BODY = 0;
   static final int FIXED = 1;
   static final int CHUNKED = 2;
@@ -38,14 +39,14 @@ final class RequestHead {
    * Reads and parses one request head from {@code in}, whose next byte is the request's first,
    * waiting for more bytes as needed (blocking mode). Bytes already searched are not searched again.
    *
-   * @throws ProtocolException for a malformed or oversized head
+   * @throws RejectedRequestException for a malformed or oversized head
    * @throws java.net.SocketTimeoutException when the head is not complete by {@code deadline}
    * @throws EOFException when the client closes before the head is complete
    */
-  static RequestHead read(Http1Input in, RequestHeadParser parser, long deadline)
-      throws IOException, ProtocolException {
+  static ParsedRequestHead read(Http1Input in, RequestHeadParser parser, long deadline)
+      throws IOException, RejectedRequestException {
     while (true) {
-      RequestHead h = parser.feed(in.buf, in.pos, in.lim);
+      ParsedRequestHead h = parser.feed(in.buf, in.pos, in.lim);
       in.pos = parser.position();
       if (h != null) {
         return h;
@@ -56,20 +57,20 @@ final class RequestHead {
     }
   }
 
-  void requestLine(byte[] b, int start, int end) throws ProtocolException {
+  void requestLine(byte[] b, int start, int end) throws RejectedRequestException {
     int i = start;
     while (i < end && HttpSyntax.isTchar(b[i])) {
       i++;
     }
     if (i == start || i == end || b[i] != ' ') {
-      throw new ProtocolException(400, "malformed request line (method)");
+      throw new RejectedRequestException(400, "malformed request line (method)");
     }
     method = method(b, start, i);
     int ts = ++i;
     int brackets = -1;
     while (i < end && TARGET[b[i] & 0xff]) {
       if (b[i] == '%' && (i + 2 >= end || !hex(b[i + 1]) || !hex(b[i + 2]))) {
-        throw new ProtocolException(400, "malformed request-target (% not followed by two hex digits)");
+        throw new RejectedRequestException(400, "malformed request-target (% not followed by two hex digits)");
       }
       if ((b[i] == '[' || b[i] == ']') && brackets < 0) {
         brackets = i;
@@ -77,39 +78,39 @@ final class RequestHead {
       i++;
     }
     if (i < end && b[i] > 0x20 && b[i] < 0x7f) {
-      throw new ProtocolException(400, "malformed request-target ('" + (char) b[i]
+      throw new RejectedRequestException(400, "malformed request-target ('" + (char) b[i]
           + "' is not allowed by RFC 3986; percent-encode it)");
     }
     if (i == ts || i == end || b[i] != ' ') {
-      throw new ProtocolException(400, "malformed request line (request-target)");
+      throw new RejectedRequestException(400, "malformed request line (request-target)");
     }
     target = new String(b, ts, i - ts, StandardCharsets.ISO_8859_1);
     int vs = i + 1;
     if (end - vs != 8 || !startsWith(b, vs, "HTTP/") || b[vs + 6] != '.' || !digit(b[vs + 5]) || !digit(b[vs + 7])) {
-      throw new ProtocolException(400, "malformed request line (HTTP version)");
+      throw new RejectedRequestException(400, "malformed request line (HTTP version)");
     }
     if (b[vs + 5] != '1' || b[vs + 7] != '1' && b[vs + 7] != '0') {
-      throw new ProtocolException(505, "HTTP version not supported (expected HTTP/1.0 or HTTP/1.1)");
+      throw new RejectedRequestException(505, "HTTP version not supported (expected HTTP/1.0 or HTTP/1.1)");
     }
     http11 = b[vs + 7] == '1';
     if (method.equals("CONNECT")) {
-      throw new ProtocolException(501, "CONNECT is not supported");
+      throw new RejectedRequestException(501, "CONNECT is not supported");
     }
     char t0 = target.charAt(0);
     if (t0 == '/') {
       if (brackets >= 0) {
-        throw new ProtocolException(400, "malformed request-target ('[' or ']' outside an IP literal)");
+        throw new RejectedRequestException(400, "malformed request-target ('[' or ']' outside an IP literal)");
       }
       return;
     }
     if (target.equals("*")) {
       if (!method.equals("OPTIONS")) {
-        throw new ProtocolException(400, "request-target * is only for OPTIONS");
+        throw new RejectedRequestException(400, "request-target * is only for OPTIONS");
       }
       return;
     }
     if (!absoluteHttp(target)) {
-      throw new ProtocolException(400, "request-target must be origin-form (/path) or absolute-form (http://host/path)");
+      throw new RejectedRequestException(400, "request-target must be origin-form (/path) or absolute-form (http://host/path)");
     }
     if (brackets >= 0) {
       // "[" and "]" only delimit an IP literal, in the authority of an absolute-form target
@@ -119,7 +120,7 @@ final class RequestHead {
         path++;
       }
       if (target.indexOf('[', path) >= 0 || target.indexOf(']', path) >= 0) {
-        throw new ProtocolException(400, "malformed request-target ('[' or ']' outside an IP literal)");
+        throw new RejectedRequestException(400, "malformed request-target ('[' or ']' outside an IP literal)");
       }
     }
   }
@@ -165,10 +166,10 @@ final class RequestHead {
   }
 
   /** 1*DIGIT, at most 18 digits, so it always fits a long. */
-  static long parseLength(String v) throws ProtocolException {
+  static long parseLength(String v) throws RejectedRequestException {
     long n = HttpSyntax.parseContentLength(v);
     if (n < 0) {
-      throw new ProtocolException(400, "invalid Content-Length (expected 1 to 18 digits)");
+      throw new RejectedRequestException(400, "invalid Content-Length (expected 1 to 18 digits)");
     }
     return n;
   }
