@@ -142,7 +142,7 @@ final class ForwardCall {
     }
     HttpRequest upstream;
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.uri() + pathAndQuery))
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ep.uri() + (pathAndQuery.equals("*") ? "/" : pathAndQuery)))
           .timeout(Duration.ofNanos(remaining))
           .method(request.method(), publisher());
       for (String[] h : headers) {

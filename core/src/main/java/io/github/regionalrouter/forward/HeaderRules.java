@@ -4,6 +4,7 @@ import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,12 +63,7 @@ final class HeaderRules {
     }
     Set<String> names = new HashSet<>();
     for (String v : connectionValues) {
-      for (String token : v.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty()) {
-          names.add(t.toLowerCase(Locale.ROOT));
-        }
-      }
+      HttpSyntax.addListElements(v, names);
     }
     return names;
   }
@@ -178,14 +174,14 @@ final class HeaderRules {
 
   /**
    * The path and query to request upstream: an origin-form target as is; the path and query of an
-   * absolute-form one; {@code /} for {@code *}.
+   * absolute-form one; {@code *} (asterisk-form, {@code OPTIONS *}) as is.
    */
   static String pathAndQuery(String target) {
     if (target.startsWith("/")) {
       return target;
     }
     if (target.equals("*")) {
-      return "/";
+      return "*";
     }
     int scheme = target.indexOf("://");
     if (scheme > 0) {

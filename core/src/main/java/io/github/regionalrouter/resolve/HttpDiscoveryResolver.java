@@ -4,6 +4,7 @@ import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.internal.UriTemplate;
 import io.github.regionalrouter.internal.http.BodyTooLargeException;
 import io.github.regionalrouter.internal.http.CappedBodySubscriber;
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import io.github.regionalrouter.internal.json.JsonExtractionException;
 import io.github.regionalrouter.internal.json.JsonPointerExtractor;
 import java.io.IOException;
@@ -383,21 +384,7 @@ public final class HttpDiscoveryResolver implements RegionResolver {
     }
 
     private static boolean isToken(String s) {
-      if (s.isEmpty()) {
-        return false;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        boolean ok =
-            (c >= 'a' && c <= 'z')
-                || (c >= 'A' && c <= 'Z')
-                || (c >= '0' && c <= '9')
-                || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-        if (!ok) {
-          return false;
-        }
-      }
-      return true;
+      return HttpSyntax.isToken(s);
     }
 
     /**

@@ -284,6 +284,30 @@ class ForwarderFastLaneTest {
     assertThat(s.text()).doesNotContain("ok\r\n");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest(name = "chunk-size line \"{0}\" is a 502 or an aborted answer, never a body")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"5;", "5;bad[=x", "5;a=", "5;a=\"b"})
+  void anUpstreamChunkExtensionThatIsNotTokenEqualsValueFailsTheAnswer(String sizeLine) throws Exception {
+    start(ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine
+        + "\r\nhello\r\n0\r\n\r\n"));
+    Sink s = forward("GET", (byte[]) null);
+    assertThat(s.ended.await(10, TimeUnit.SECONDS)).isTrue();
+    if (s.status != 502) {
+      assertThat(s.aborted).as("status %d and no abort", s.status).isNotNull();
+    }
+    assertThat(s.text()).doesNotContain("hello");
+  }
+
+  @Test
+  void anUpstreamChunkExtensionOfTokensAndQuotedStringsIsAccepted() throws Exception {
+    start(ScriptedUpstream.answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "5 ; a=b;c=\"d \\\" e\"\r\nhello\r\n0\r\n\r\n"));
+    Sink s = forward("GET", (byte[]) null);
+    assertThat(s.ended.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(s.status).isEqualTo(200);
+    assertThat(s.aborted).isNull();
+    assertThat(s.text()).isEqualTo("hello");
+  }
+
   @Test
   void aRefusedConnectionIsA502() throws Exception {
     int port;

@@ -108,7 +108,7 @@ class StandaloneProxyHostileRequestTest {
         Arguments.of("3 Content-Length: 20 digits", post + "Content-Length: 10000000000000000000\r\n\r\n", 400),
         // 4. bad Transfer-Encoding
         Arguments.of("4 TE xchunked", post + "Transfer-Encoding: xchunked\r\n\r\n", 501),
-        Arguments.of("4 TE chunked, identity", post + "Transfer-Encoding: chunked, identity\r\n\r\n", 501),
+        Arguments.of("4 TE chunked, identity", post + "Transfer-Encoding: chunked, identity\r\n\r\n", 400),
         Arguments.of("4 two TE lines", post + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         Arguments.of("4 TE on HTTP/1.0", "POST / HTTP/1.0\r\nHost: a.example\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
         // 6. folded line, whitespace before the colon
@@ -125,7 +125,20 @@ class StandaloneProxyHostileRequestTest {
         // 13. size limits
         Arguments.of("13 70 KB header", get + "Host: a.example\r\nX-Big: " + "b".repeat(70 * 1024) + "\r\n\r\n", 431),
         Arguments.of("13 300 headers", get + "Host: a.example\r\n" + "X-H: v\r\n".repeat(300) + "\r\n", 431),
-        Arguments.of("13 16 KB request line", "GET /" + "a".repeat(16 * 1024) + " HTTP/1.1\r\nHost: a.example\r\n\r\n", 414));
+        Arguments.of("13 16 KB request line", "GET /" + "a".repeat(16 * 1024) + " HTTP/1.1\r\nHost: a.example\r\n\r\n", 414),
+        // issue 11: request-targets RFC 3986 does not allow, TE with chunked not last, a huge method
+        Arguments.of("# in target", "GET /public#/../admin HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("backslash in target", "GET /public\\..\\admin HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("{ in target", "GET /a{b} HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("| in target", "GET /a|b HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("^ in target", "GET /a^b HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("backtick in target", "GET /a`b HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("< > in target", "GET /<script> HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("quote in target", "GET /a\"b HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("authority-form for CONNECT", "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n", 501),
+        Arguments.of("* for GET", "GET * HTTP/1.1\r\nHost: a.example\r\n\r\n", 400),
+        Arguments.of("TE chunked, gzip", post + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400),
+        Arguments.of("100 KB method", "G".repeat(100 * 1024) + " / HTTP/1.1\r\nHost: a.example\r\n\r\n", 501));
   }
 
   @ParameterizedTest(name = "{0}: {2}, connection closed, nothing reaches discovery or the upstream")
@@ -164,7 +177,9 @@ class StandaloneProxyHostileRequestTest {
         Arguments.of("bad chunk size", "5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n"),
         Arguments.of("overflowing chunk size", "5\r\nhello\r\n8000000000000000\r\nworld\r\n0\r\n\r\n"),
         Arguments.of("LF-only chunk line", "5\r\nhello\r\n5\nworld\r\n0\r\n\r\n"),
-        Arguments.of("LF-only last chunk", "5\r\nhello\r\n0\n\n"));
+        Arguments.of("LF-only last chunk", "5\r\nhello\r\n0\n\n"),
+        Arguments.of("chunk extension with no name", "5;\r\nhello\r\n0\r\n\r\n"),
+        Arguments.of("chunk extension 5;bad[=x", "5;bad[=x\r\nhello\r\n0\r\n\r\n"));
   }
 
   @ParameterizedTest(name = "5 {0}: 400 or closed; the upstream never sees a complete body")
@@ -178,6 +193,15 @@ class StandaloneProxyHostileRequestTest {
     assertThat(Poll.until(() -> upstream.received.size() == upstream.heads.get(), Duration.ofSeconds(5))).isTrue();
     assertThat(upstream.received).allSatisfy(r -> assertThat(r.bodyError()).as("body error").isNotNull());
     assertThat(Poll.until(() -> cluster().inFlight() == 0, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void options_asterisk_is_forwarded_upstream_as_options_asterisk() throws Exception {
+    Answer a = sendKeepAlive("OPTIONS * HTTP/1.1\r\nHost: a.example\r\n\r\n");
+
+    assertThat(a.status()).isEqualTo(200);
+    RecordingUpstream.Received r = upstream.received.poll(5, TimeUnit.SECONDS);
+    assertThat(r.requestLine()).isEqualTo("OPTIONS * HTTP/1.1");
   }
 
   @Test

@@ -1,2 +1,2 @@
-/** HTTP client helpers: body subscribers with limits. Implementation; may change in any release. */
+/** HTTP helpers: the HTTP/1.1 grammar shared by server, client and header rules; body subscribers with limits. Implementation; may change in any release. */
 package io.github.regionalrouter.internal.http;

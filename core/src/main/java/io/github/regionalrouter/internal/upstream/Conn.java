@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -63,6 +64,7 @@ final class Conn implements SelectorLoop.Handler {
   private int framing;
   private long remaining; // of the body (LENGTH) or of the current chunk (CHUNKED)
   private int chunkState;
+  private int extState; // HttpSyntax's chunk-extension state while chunkState is C_EXT
   private int chunkDigits;
   private int lineLength;
   private int trailerBytes;
@@ -456,7 +458,7 @@ final class Conn implements SelectorLoop.Handler {
           colon = i;
           break;
         }
-        if (b < 0 || !Http1.TCHAR[b]) {
+        if (b < 0 || !HttpSyntax.isTchar(b)) {
           throw new ProtocolException("invalid response header name (whitespace before colon or a non-token byte)");
         }
       }
@@ -497,7 +499,7 @@ final class Conn implements SelectorLoop.Handler {
           teCount++;
           te = value;
         } else if (nl == 10 && name.equalsIgnoreCase("connection")) {
-          close |= hasToken(value, "close");
+          close |= HttpSyntax.listHas(value, "close");
         }
       }
       p = e + 2;
@@ -548,41 +550,13 @@ final class Conn implements SelectorLoop.Handler {
   }
 
   private static long parseLength(String v) throws ProtocolException {
-    if (v.isEmpty() || v.length() > 18) {
+    long n = HttpSyntax.parseContentLength(v);
+    if (n < 0) {
       throw new ProtocolException("Content-Length: " + v + " (expected: 1-18 digits)");
-    }
-    long n = 0;
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c < '0' || c > '9') {
-        throw new ProtocolException("Content-Length: " + v + " (expected: 1-18 digits)");
-      }
-      n = n * 10 + (c - '0');
     }
     return n;
   }
 
-  static boolean hasToken(String value, String token) {
-    int i = 0;
-    int n = value.length();
-    while (i < n) {
-      int comma = value.indexOf(',', i);
-      int e = comma < 0 ? n : comma;
-      int s = i;
-      while (s < e && (value.charAt(s) == ' ' || value.charAt(s) == '\t')) {
-        s++;
-      }
-      int t = e;
-      while (t > s && (value.charAt(t - 1) == ' ' || value.charAt(t - 1) == '\t')) {
-        t--;
-      }
-      if (t - s == token.length() && value.regionMatches(true, s, token, 0, token.length())) {
-        return true;
-      }
-      i = e + 1;
-    }
-    return false;
-  }
 
   /** The next body bytes in the buffer, copied; null if none is buffered. */
   private List<ByteBuffer> take() throws ProtocolException {
@@ -658,6 +632,7 @@ final class Conn implements SelectorLoop.Handler {
             throw new ProtocolException("invalid chunk size line (expected: hex digits)");
           } else if (c == ';' || c == ' ' || c == '\t') {
             chunkState = C_EXT;
+            extState = HttpSyntax.chunkExtNext(HttpSyntax.EXT_START, c);
           } else if (c == '\r') {
             chunkState = C_SIZE_LF;
           } else {
@@ -667,9 +642,13 @@ final class Conn implements SelectorLoop.Handler {
         }
         case C_EXT:
           if (c == '\r') {
+            if (!HttpSyntax.chunkExtComplete(extState)) {
+              throw new ProtocolException("malformed chunk extension (expected: ;name[=token|quoted-string])");
+            }
             chunkState = C_SIZE_LF;
-          } else if (c < 0x20 && c != '\t' || c == 0x7f) {
-            throw new ProtocolException("chunk extension has a control character");
+          } else if ((extState = HttpSyntax.chunkExtNext(extState, c)) == HttpSyntax.EXT_INVALID) {
+            throw new ProtocolException(c < 0x20 && c != '\t' || c == 0x7f ? "chunk extension has a control character"
+                : "malformed chunk extension (expected: ;name[=token|quoted-string])");
           } else if (++lineLength > Http1.MAX_CHUNK_LINE) {
             throw new ProtocolException("chunk size line is too long");
           }

@@ -1,6 +1,6 @@
 package io.github.regionalrouter.internal.upstream;
 
-/** HTTP/1.1 character classes and limits. */
+/** HTTP/1.1 limits of the upstream client (the grammar is {@code internal.http.HttpSyntax}). */
 final class Http1 {
   private Http1() {}
 
@@ -13,19 +13,4 @@ final class Http1 {
   /** The most trailer bytes accepted (and discarded). */
   static final int MAX_TRAILERS = 64 * 1024;
 
-  /** RFC 9110 tchar, indexed by ASCII code. */
-  static final boolean[] TCHAR = new boolean[128];
-
-  static {
-    for (char c = '0'; c <= '9'; c++) {
-      TCHAR[c] = true;
-    }
-    for (char c = 'a'; c <= 'z'; c++) {
-      TCHAR[c] = true;
-      TCHAR[c - 32] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TCHAR[c] = true;
-    }
-  }
 }

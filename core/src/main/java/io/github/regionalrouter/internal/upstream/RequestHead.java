@@ -1,5 +1,6 @@
 package io.github.regionalrouter.internal.upstream;
 
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -90,7 +91,7 @@ final class RequestHead {
     }
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
-      if (c >= 0x80 || !Http1.TCHAR[c]) {
+      if (c >= 0x80 || !HttpSyntax.isTchar(c)) {
         throw new IllegalArgumentException(what + " \"" + s + "\" (expected: an HTTP token)");
       }
       b[p++] = (byte) c;

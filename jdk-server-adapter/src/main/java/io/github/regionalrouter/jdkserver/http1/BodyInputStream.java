@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +91,7 @@ final class BodyInputStream extends InputStream {
       throw fail(new SocketTimeoutException("no request body byte for " + idleNanos / 1_000_000 + " ms"), false);
     } catch (IOException e) {
       throw fail(e, false);
-    } catch (ProtocolException e) {
+    } catch (RejectedRequestException e) {
       throw fail(new IOException("malformed chunked request body: " + e.getMessage()), true);
     }
   }
@@ -133,15 +134,15 @@ final class BodyInputStream extends InputStream {
   }
 
   /** Reads a chunk-size line; at the last chunk, the trailer section too. */
-  private void nextChunk() throws IOException, ProtocolException {
+  private void nextChunk() throws IOException, RejectedRequestException {
     int lf = in.findLineEnd(Limits.MAX_CHUNK_LINE_BYTES, 0, limits.bodyIdleTimeoutNanos());
     if (lf < 0) {
-      throw new ProtocolException(400, "chunk-size line longer than " + Limits.MAX_CHUNK_LINE_BYTES + " bytes");
+      throw new RejectedRequestException(400, "chunk-size line longer than " + Limits.MAX_CHUNK_LINE_BYTES + " bytes");
     }
     byte[] b = in.buf;
     int start = in.pos;
     if (lf == start || b[lf - 1] != '\r') {
-      throw new ProtocolException(400, "chunk-size line not ended by CRLF");
+      throw new RejectedRequestException(400, "chunk-size line not ended by CRLF");
     }
     int end = lf - 1;
     long size = 0;
@@ -152,27 +153,21 @@ final class BodyInputStream extends InputStream {
         break;
       }
       if (i - start >= 16 || (size >>> 59) != 0) {
-        throw new ProtocolException(400, "chunk size too large");
+        throw new RejectedRequestException(400, "chunk size too large");
       }
       size = size << 4 | d;
     }
     if (i == start) {
-      throw new ProtocolException(400, "invalid chunk size");
+      throw new RejectedRequestException(400, "invalid chunk size");
     }
-    // chunk-ext: BWS ";" ... ; only checked for control characters, then ignored
+    // chunk-ext (RFC 9112 7.1.1): checked, then ignored
     if (i < end) {
-      int j = i;
-      while (j < end && (b[j] == ' ' || b[j] == '\t')) {
-        j++;
+      int ext = HttpSyntax.EXT_START;
+      for (int j = i; j < end && ext != HttpSyntax.EXT_INVALID; j++) {
+        ext = HttpSyntax.chunkExtNext(ext, b[j]);
       }
-      if (j == end || b[j] != ';') {
-        throw new ProtocolException(400, "invalid chunk size");
-      }
-      for (; j < end; j++) {
-        int c = b[j] & 0xff;
-        if (c < 0x20 && c != '\t' || c == 0x7f) {
-          throw new ProtocolException(400, "control character in a chunk extension");
-        }
+      if (!HttpSyntax.chunkExtComplete(ext)) {
+        throw new RejectedRequestException(400, "malformed chunk extension (expected: ;name[=token|quoted-string])");
       }
     }
     in.pos = lf + 1;
@@ -185,12 +180,12 @@ final class BodyInputStream extends InputStream {
     while (true) {
       lf = in.findLineEnd(budget + 2, 0, limits.bodyIdleTimeoutNanos());
       if (lf < 0) {
-        throw new ProtocolException(400, "trailer section too large");
+        throw new RejectedRequestException(400, "trailer section too large");
       }
       start = in.pos;
       b = in.buf;
       if (lf == start || b[lf - 1] != '\r') {
-        throw new ProtocolException(400, "trailer line not ended by CRLF");
+        throw new RejectedRequestException(400, "trailer line not ended by CRLF");
       }
       in.pos = lf + 1;
       if (lf - 1 == start) {
@@ -199,22 +194,22 @@ final class BodyInputStream extends InputStream {
       }
       budget -= lf + 1 - start;
       if (budget < 0 || ++fields > limits.maxHeaders()) {
-        throw new ProtocolException(400, "trailer section too large");
+        throw new RejectedRequestException(400, "trailer section too large");
       }
       for (int k = start; k < lf - 1; k++) {
         int c = b[k] & 0xff;
         if (c < 0x20 && c != '\t' || c == 0x7f) {
-          throw new ProtocolException(400, "control character in a trailer field");
+          throw new RejectedRequestException(400, "control character in a trailer field");
         }
       }
     }
   }
 
   /** The CRLF after a chunk's data. */
-  private void crlf() throws IOException, ProtocolException {
+  private void crlf() throws IOException, RejectedRequestException {
     int lf = in.findLineEnd(2, 0, limits.bodyIdleTimeoutNanos());
     if (lf != in.pos + 1 || in.buf[in.pos] != '\r') {
-      throw new ProtocolException(400, "chunk data not followed by CRLF");
+      throw new RejectedRequestException(400, "chunk data not followed by CRLF");
     }
     in.pos = lf + 1;
   }

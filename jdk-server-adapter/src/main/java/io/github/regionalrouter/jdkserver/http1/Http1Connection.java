@@ -41,6 +41,8 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   private final Http1Server server;
   private final Socket socket;
   final Http1Input input;
+  /** This connection's request-head parser; it keeps the state of a head cut across reads. */
+  private final RequestHeadParser headParser;
   final ResponseOutput output;
   private final AtomicInteger state = new AtomicInteger(IDLE);
   private final long acceptedNanos;
@@ -84,6 +86,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     this.loop = loop;
     this.acceptedNanos = System.nanoTime();
     this.input = new Http1Input(socket, 16 * 1024);
+    this.headParser = new RequestHeadParser(server.limits);
     this.output = new ResponseOutput(socket, server.limits.writeTimeoutNanos());
     if (loop != null) {
       output.loopWriter = new LoopWriter(this, channel, loop);
@@ -190,9 +193,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       }
       long deadline = (first ? acceptedNanos : System.nanoTime()) + limits.headerTimeoutNanos();
       first = false;
-      RequestHead head = RequestHead.read(input, limits, deadline);
+      ParsedRequestHead head = ParsedRequestHead.read(input, headParser, deadline);
       return new Http1Exchange(this, head);
-    } catch (ProtocolException e) {
+    } catch (RejectedRequestException e) {
       if (writeError(e.status, e.getMessage())) {
         lingerAndClose();
       } else {
@@ -553,13 +556,12 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
         headStarted = true;
         loopDeadline = (first ? acceptedNanos : System.nanoTime()) + server.limits.headerTimeoutNanos();
       }
-      int mark = input.pos;
-      RequestHead head;
-      input.noWait = true;
+      ParsedRequestHead head;
       try {
-        head = RequestHead.read(input, server.limits, Long.MAX_VALUE);
-      } catch (ProtocolException e) {
-        input.noWait = false;
+        // resumes where the last feed stopped: the bytes of an unfinished head are searched once
+        head = headParser.feed(input.buf, input.pos, input.lim);
+        input.pos = headParser.position();
+      } catch (RejectedRequestException e) {
         loopDeadline = 0;
         if (writeError(e.status, e.getMessage())) {
           lingerAndClose();
@@ -567,16 +569,10 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
           abort();
         }
         return;
-      } catch (IOException e) {
-        input.noWait = false;
-        if (e == Http1Input.NEED_MORE) {
-          input.pos = mark; // the rest of the head has not come yet
-          return;
-        }
-        close();
-        return;
       }
-      input.noWait = false;
+      if (head == null) {
+        return; // the rest of the head has not come yet
+      }
       headStarted = false;
       first = false;
       loopDeadline = 0;

@@ -36,7 +36,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
   private final Http1Connection conn;
-  private final RequestHead head;
+  private final ParsedRequestHead head;
   private final BodyInputStream body;
   private final Object lock = new Object();
   private int state;
@@ -52,11 +52,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   volatile Thread handlerThread;
   boolean continueInline;
 
-  Http1Exchange(Http1Connection conn, RequestHead head) {
+  Http1Exchange(Http1Connection conn, ParsedRequestHead head) {
     this.conn = conn;
     this.head = head;
-    this.body = head.framing == RequestHead.NO_BODY ? null
-        : new BodyInputStream(this, conn.input, conn.limits(), head.framing == RequestHead.CHUNKED, head.contentLength);
+    this.body = head.framing == ParsedRequestHead.NO_BODY ? null
+        : new BodyInputStream(this, conn.input, conn.limits(), head.framing == ParsedRequestHead.CHUNKED, head.contentLength);
   }
 
   @Override
@@ -127,7 +127,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   /** {@code 0} without a body, {@code -1} for a chunked body, else its exact length. */
   @Override
   public long contentLength() {
-    return head.framing == RequestHead.NO_BODY ? 0 : head.contentLength;
+    return head.framing == ParsedRequestHead.NO_BODY ? 0 : head.contentLength;
   }
 
   /**
@@ -258,7 +258,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
       return false;
     }
     // a client waiting for 100 Continue may never send the body: do not wait for it
-    return head.expectContinue && !continueSent || !body.failed() && head.framing == RequestHead.FIXED
+    return head.expectContinue && !continueSent || !body.failed() && head.framing == ParsedRequestHead.FIXED
         && head.contentLength > Limits.BODY_DRAIN_LIMIT;
   }
 

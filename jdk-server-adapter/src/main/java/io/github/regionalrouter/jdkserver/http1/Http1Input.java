@@ -17,9 +17,6 @@ import java.net.SocketTimeoutException;
  * a virtual thread.
  */
 final class Http1Input {
-  /** Thrown by {@link #fill} while {@link #noWait} is set: the head is not all here yet. */
-  static final IOException NEED_MORE = new NeedMore();
-
   private final Socket socket;
   private InputStream in; // blocking mode, obtained at the first blocking read
   byte[] buf;
@@ -28,29 +25,11 @@ final class Http1Input {
   /** The deadline of the read in progress ({@link System#nanoTime}), 0 when none. */
   private volatile long readDeadline;
   private volatile boolean expired;
-  /**
-   * Set by an event-loop connection while it parses a head from the bytes it has: a read that
-   * would wait throws {@link #NEED_MORE} instead, leaving the buffer as it was.
-   */
-  boolean noWait;
   private java.nio.ByteBuffer wrapped; // buf, for readNow
 
   Http1Input(Socket socket, int size) {
     this.socket = socket;
     this.buf = new byte[size];
-  }
-
-  private static final class NeedMore extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    NeedMore() {
-      super("request head incomplete");
-    }
-
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
   }
 
   boolean hasBuffered() {
@@ -94,9 +73,6 @@ final class Http1Input {
    * needed so that {@code need} more bytes fit). Returns the count read, or -1 at end of stream.
    */
   int fill(long deadline, int need) throws IOException {
-    if (noWait) {
-      throw NEED_MORE;
-    }
     makeRoom(need);
     int n = readSocket(buf, lim, buf.length - lim, deadline);
     if (n > 0) {

@@ -1,5 +1,6 @@
 package io.github.regionalrouter.jdkserver.http1;
 
+import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -131,7 +132,7 @@ final class ResponseOutput {
 
   /** Appends {@code name: value CRLF}; IllegalArgumentException (nothing kept) if either is invalid. */
   void header(String name, String value) {
-    if (!RequestHead.isToken(name)) {
+    if (!HttpSyntax.isToken(name)) {
       throw new IllegalArgumentException("response header name \"" + printable(name) + "\" (expected: a token)");
     }
     int n = name.length();

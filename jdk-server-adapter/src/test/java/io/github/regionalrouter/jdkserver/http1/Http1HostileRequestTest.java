@@ -52,7 +52,9 @@ class Http1HostileRequestTest {
         Arguments.of("Content-Length 20 digits", h + "Content-Length: 10000000000000000000\r\n\r\n", 400),
         Arguments.of("Content-Length empty", h + "Content-Length: \r\n\r\n", 400),
         Arguments.of("TE xchunked", h + "Transfer-Encoding: xchunked\r\n\r\n", 501),
-        Arguments.of("TE chunked, identity", h + "Transfer-Encoding: chunked, identity\r\n\r\n", 501),
+        // RFC 9112 6.3: chunked not the final coding means the length cannot be determined: 400
+        Arguments.of("TE chunked, identity", h + "Transfer-Encoding: chunked, identity\r\n\r\n", 400),
+        Arguments.of("TE chunked, gzip", h + "Transfer-Encoding: chunked, gzip\r\n\r\n", 400),
         Arguments.of("TE gzip, chunked", h + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501),
         Arguments.of("two TE lines", h + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
         Arguments.of("TE on HTTP/1.0", "POST / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
@@ -79,6 +81,23 @@ class Http1HostileRequestTest {
         Arguments.of("HTTP/2.0", "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505),
         Arguments.of("garbage version", "GET / HTTX/1.1\r\nHost: a\r\n\r\n", 400),
         Arguments.of("request line 16 KB", "GET /" + "a".repeat(16 * 1024) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        Arguments.of("100 KB method", "G".repeat(100 * 1024) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 501),
+        Arguments.of("100 KB non-token method", "G(" + "G".repeat(100 * 1024) + " / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("# in target", "GET /a#frag HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("backslash in target", "GET /a\\..\\b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("{ in target", "GET /a{b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("} in target", "GET /a}b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("| in target", "GET /a|b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("^ in target", "GET /a^b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("backtick in target", "GET /a`b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("< in target", "GET /a<b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("> in target", "GET /a>b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("quote in target", "GET /a\"b HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("[ in an origin-form path", "GET /a[1] HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("% without two hex digits", "GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("# in absolute-form target", "GET http://a/p#f HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("authority-form for GET", "GET a.example:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        Arguments.of("* for POST", "POST * HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", 400),
         Arguments.of("70 KB header", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(70 * 1024) + "\r\n\r\n", 431),
         Arguments.of("300 headers", "GET / HTTP/1.1\r\nHost: a\r\n" + "X-H: v\r\n".repeat(300) + "\r\n", 431));
   }
@@ -98,6 +117,41 @@ class Http1HostileRequestTest {
       assertThat(c.closedByServer()).as("connection closed").isTrue();
     }
     assertThat(handler.seen).as("handler calls").isEmpty();
+  }
+
+  static Stream<Arguments> allowedTargets() {
+    return Stream.of(
+        Arguments.of("OPTIONS", "*"),
+        Arguments.of("GET", "/a/b;p=1?q=a/b?c&d=%2F%20"),
+        Arguments.of("GET", "/!$&'()*+,;=:@-._~"),
+        Arguments.of("GET", "http://a.example/p?q"),
+        Arguments.of("GET", "http://[::1]:8080/p"));
+  }
+
+  @ParameterizedTest(name = "{0} {1} reaches the handler unchanged")
+  @MethodSource("allowedTargets")
+  void everyRequestTargetFormRfc9112AllowsReachesTheHandler(String method, String target) throws Exception {
+    try (RawClient c = new RawClient(server.address())) {
+      c.send(method + " " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertThat(c.read().status).isEqualTo(200);
+    }
+    assertThat(handler.awaitSeen(1).get(0).target()).isEqualTo(target);
+  }
+
+  static Stream<Arguments> allowedChunkExtensions() {
+    return Stream.of(Arguments.of("5;a"), Arguments.of("5;a=b"), Arguments.of("5 ; a = \"q \\\" d\" ;c"),
+        Arguments.of("5;a=b;c=d"));
+  }
+
+  @ParameterizedTest(name = "chunk-size line {0} is accepted")
+  @MethodSource("allowedChunkExtensions")
+  void wellFormedChunkExtensionsAreAcceptedAndIgnored(String sizeLine) throws Exception {
+    try (RawClient c = new RawClient(server.address())) {
+      c.send("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine
+          + "\r\nhello\r\n0\r\n\r\n");
+      assertThat(c.read().status).isEqualTo(200);
+    }
+    assertThat(handler.awaitSeen(1).get(0).body()).asString().isEqualTo("hello");
   }
 
   @Test
@@ -122,7 +176,11 @@ class Http1HostileRequestTest {
         Arguments.of("no CRLF after data", "5\r\nhelloXX0\r\n\r\n"),
         Arguments.of("LF-only last chunk", "5\r\nhello\r\n0\n\n"),
         Arguments.of("bare LF in trailer section", "5\r\nhello\r\n0\r\nX-T: 1\n\r\n"),
-        Arguments.of("control byte in extension", "5;a=\0\r\nhello\r\n0\r\n\r\n"));
+        Arguments.of("control byte in extension", "5;a=\0\r\nhello\r\n0\r\n\r\n"),
+        Arguments.of("extension with no name", "5;\r\nhello\r\n0\r\n\r\n"),
+        Arguments.of("extension name then [", "5;bad[=x\r\nhello\r\n0\r\n\r\n"),
+        Arguments.of("extension value unterminated quote", "5;a=\"b\r\nhello\r\n0\r\n\r\n"),
+        Arguments.of("extension with = and no value", "5;a=\r\nhello\r\n0\r\n\r\n"));
   }
 
   @ParameterizedTest(name = "{0}: the body stream throws, the client gets 400 and a closed connection")
