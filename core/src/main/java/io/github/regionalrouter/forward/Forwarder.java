@@ -55,6 +55,7 @@ public final class Forwarder implements AutoCloseable {
   final java.time.Duration bodyIdleTimeout;
   final boolean fastLane;
   final boolean fastLaneBodies;
+  final IdleWatch idleWatch = new IdleWatch();
   private final boolean ownsExecutor;
   private final Object upstreamLock = new Object();
   private volatile UpstreamClient upstream;
@@ -95,7 +96,7 @@ public final class Forwarder implements AutoCloseable {
 
   /**
    * Releases what this forwarder made: the fast lane's selector thread and its pooled upstream
-   * connections (requests still in flight on it fail and are answered 502 or aborted), and the
+   * connections, the body-idle timer thread, (requests still in flight on it fail and are answered 502 or aborted), and the
    * default executor if no {@linkplain Builder#executor executor} was given (it is shut down:
    * running tasks finish, new ones run on the caller). The routers, clusters and a given executor
    * are the caller's to close. Idempotent; requests handled afterwards use java.net.http only.
@@ -114,6 +115,7 @@ public final class Forwarder implements AutoCloseable {
     if (u != null) {
       u.close();
     }
+    idleWatch.close();
     if (ownsExecutor && executor instanceof ExecutorService) {
       ((ExecutorService) executor).shutdown();
     }
