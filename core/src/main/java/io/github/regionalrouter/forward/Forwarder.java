@@ -96,10 +96,11 @@ public final class Forwarder implements AutoCloseable {
 
   /**
    * Releases what this forwarder made: the fast lane's selector thread and its pooled upstream
-   * connections, the body-idle timer thread, (requests still in flight on it fail and are answered 502 or aborted), and the
-   * default executor if no {@linkplain Builder#executor executor} was given (it is shut down:
-   * running tasks finish, new ones run on the caller). The routers, clusters and a given executor
-   * are the caller's to close. Idempotent; requests handled afterwards use java.net.http only.
+   * connections (requests still in flight on it fail and are answered 502 or aborted), the body
+   * idle timer's thread, and the default executor if no {@linkplain Builder#executor executor}
+   * was given (it is shut down: running tasks finish, new ones run on the caller). The routers,
+   * clusters and a given executor are the caller's to close. Idempotent; requests handled
+   * afterwards use java.net.http only, without a body idle timeout.
    */
   @Override
   public void close() {
