@@ -432,7 +432,8 @@ public final class RegionalRouter implements AutoCloseable {
 
   /**
    * Builds a {@link RegionalRouter}. Not thread-safe; {@link #build()} does not change the builder
-   * and may be called again (clusters given as built {@link Cluster}s are then shared).
+   * and may be called again: each router gets runtime state of its own for every cluster (see
+   * {@link Cluster}), so closing one router never affects another built from the same builder.
    */
   public static final class Builder {
     private String routingHeader = "region";

@@ -21,12 +21,19 @@ import javax.net.ssl.SSLParameters;
  * load balancer's state, the count of requests in flight and the outlier detector's ejections.
  * Thread-safe.
  *
+ * <p>Ownership: a router never uses the {@code Cluster} object it was given. Each
+ * {@link ClusterRegistry} (each router built, so every call of {@code RegionalRouter.Builder.build()})
+ * makes a copy of the definition with runtime state of its own, and closes only that copy: two
+ * routers built from one builder share no permits, ejections or HTTP client, and closing one
+ * never affects the other. The runtime of a router's cluster is {@code router.clusters().get(name)}.
+ *
  * <pre>{@code
  * Cluster east = Cluster.named("us_east1").endpoint("https://10.0.0.1:443").sni("api.example.com").build();
  * }</pre>
  */
 public final class Cluster implements AutoCloseable {
   private final String name;
+  private final List<String> endpointUris;
   private final List<Endpoint> endpoints;
   private final String sni;
   private final SSLContext sslContext;
@@ -52,11 +59,8 @@ public final class Cluster implements AutoCloseable {
 
   private Cluster(Builder b) {
     this.name = b.name;
-    List<Endpoint> eps = new ArrayList<>();
-    for (String uri : b.endpoints) {
-      eps.add(Endpoint.parse(uri));
-    }
-    this.endpoints = List.copyOf(eps);
+    this.endpointUris = List.copyOf(b.endpoints);
+    this.endpoints = parse(endpointUris);
     this.sni = b.sni;
     this.sslContext = b.sslContext;
     this.connectTimeout = b.connectTimeout;
@@ -71,6 +75,44 @@ public final class Cluster implements AutoCloseable {
     this.maxEjected = endpoints.size() / 2;
     this.executor = b.executor;
     this.ticker = b.ticker;
+  }
+
+  /** The same definition with runtime state of its own (endpoints, balancer, permits, client). */
+  private Cluster(Cluster d) {
+    this.name = d.name;
+    this.endpointUris = d.endpointUris;
+    this.endpoints = parse(endpointUris);
+    this.sni = d.sni;
+    this.sslContext = d.sslContext;
+    this.connectTimeout = d.connectTimeout;
+    this.requestTimeout = d.requestTimeout;
+    this.version = d.version;
+    this.loadBalancerName = d.loadBalancerName;
+    this.loadBalancer = LoadBalancer.named(d.loadBalancerName);
+    this.maxConcurrentRequests = d.maxConcurrentRequests;
+    this.outlierConsecutiveFailures = d.outlierConsecutiveFailures;
+    this.outlierEjectionTime = d.outlierEjectionTime;
+    this.outlierEjectionNanos = d.outlierEjectionNanos;
+    this.maxEjected = d.maxEjected;
+    this.executor = d.executor;
+    this.ticker = d.ticker;
+  }
+
+  private static List<Endpoint> parse(List<String> uris) {
+    List<Endpoint> eps = new ArrayList<>();
+    for (String uri : uris) {
+      eps.add(Endpoint.parse(uri));
+    }
+    return List.copyOf(eps);
+  }
+
+  /**
+   * A cluster with this one's definition and fresh runtime state: no permits taken, no endpoint
+   * ejected, no HTTP client yet. How a {@link ClusterRegistry} (and so each router) comes to own
+   * the state of the clusters it was given.
+   */
+  Cluster freshCopy() {
+    return new Cluster(this);
   }
 
   /**

@@ -6,70 +6,51 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Maps cluster names to {@link Cluster}s. Lookups are lock-free; {@link #replaceAll} swaps the
- * whole set atomically, so a reload never shows a half-updated registry and requests already
- * holding a cluster finish on it. Thread-safe.
+ * Maps cluster names to the {@link Cluster}s a router owns. The registry holds its own copy of
+ * each cluster it was given (same definition, runtime state of its own) and {@link #close()}
+ * closes those copies only, never the objects it was given. The set of clusters is fixed when the
+ * registry is made. Lookups are lock-free. Thread-safe.
  */
 public final class ClusterRegistry implements AutoCloseable {
-  private final AtomicReference<Map<String, Cluster>> clusters;
+  private final Map<String, Cluster> clusters;
 
-  private ClusterRegistry(Map<String, Cluster> initial) {
-    this.clusters = new AtomicReference<>(initial);
+  private ClusterRegistry(Map<String, Cluster> clusters) {
+    this.clusters = clusters;
   }
 
   /**
-   * A registry of {@code clusters}.
+   * A registry of fresh copies of {@code clusters}: the given objects are not used, changed or
+   * closed by it.
    *
    * @throws IllegalArgumentException if two clusters share a name
    */
   public static ClusterRegistry of(Collection<Cluster> clusters) {
-    return new ClusterRegistry(index(clusters));
-  }
-
-  private static Map<String, Cluster> index(Collection<Cluster> clusters) {
     Map<String, Cluster> map = new LinkedHashMap<>();
     for (Cluster c : clusters) {
       Objects.requireNonNull(c, "cluster");
-      if (map.put(c.name(), c) != null) {
+      if (map.put(c.name(), c.freshCopy()) != null) {
         throw new IllegalArgumentException("cluster name: \"" + c.name() + "\" (expected: unique)");
       }
     }
-    return java.util.Collections.unmodifiableMap(map);
+    return new ClusterRegistry(java.util.Collections.unmodifiableMap(map));
   }
 
   /** The cluster named {@code name}, or {@code null}. */
   public Cluster get(String name) {
-    return clusters.get().get(name);
+    return clusters.get(name);
   }
 
   /** The clusters, in registration order; a snapshot. */
   public List<Cluster> all() {
-    return new ArrayList<>(clusters.get().values());
+    return new ArrayList<>(clusters.values());
   }
 
-  /**
-   * Replaces every cluster at once. Clusters no longer present are returned (not closed): close
-   * them once their in-flight requests have finished.
-   */
-  public List<Cluster> replaceAll(Collection<Cluster> newClusters) {
-    Map<String, Cluster> next = index(newClusters);
-    Map<String, Cluster> old = clusters.getAndSet(next);
-    List<Cluster> removed = new ArrayList<>();
-    for (Cluster c : old.values()) {
-      if (next.get(c.name()) != c) {
-        removed.add(c);
-      }
-    }
-    return removed;
-  }
-
-  /** Closes every cluster. */
+  /** Closes every cluster of this registry (its copies). Idempotent. */
   @Override
   public void close() {
-    for (Cluster c : clusters.get().values()) {
+    for (Cluster c : clusters.values()) {
       c.close();
     }
   }

@@ -61,6 +61,7 @@ public final class Forwarder implements AutoCloseable {
   final boolean fastLaneBodies;
   final boolean allowUnderscoresInHeaders;
   final LongAdder underscoreHeadersDropped = new LongAdder();
+  final IdleWatch idleWatch = new IdleWatch();
   private final boolean ownsExecutor;
   final int eventLoops;
   private final Object upstreamLock = new Object();
@@ -134,10 +135,10 @@ public final class Forwarder implements AutoCloseable {
   /**
    * Releases what this forwarder made: the fast lane's event-loop threads and their pooled
    * upstream connections (requests still in flight on them fail and are answered 502 or aborted),
-   * and the default executor if no {@linkplain Builder#executor executor} was given (it is shut
-   * down: running tasks finish, new ones run on the caller). The routers, clusters and a given
-   * executor are the caller's to close. Idempotent; requests handled afterwards use java.net.http
-   * only.
+   * the body idle timer's thread, and the default executor if no
+   * {@linkplain Builder#executor executor} was given (it is shut down: running tasks finish, new
+   * ones run on the caller). The routers, clusters and a given executor are the caller's to close.
+   * Idempotent; requests handled afterwards use java.net.http only, without a body idle timeout.
    */
   @Override
   public void close() {
@@ -155,6 +156,7 @@ public final class Forwarder implements AutoCloseable {
         u.close();
       }
     }
+    idleWatch.close();
     if (ownsExecutor && executor instanceof ExecutorService) {
       ((ExecutorService) executor).shutdown();
     }

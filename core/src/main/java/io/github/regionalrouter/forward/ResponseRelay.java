@@ -74,13 +74,13 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
   /** Asks the upstream for the next chunk, which must come within the body idle timeout. */
   private void demand() {
-    // No timer task per chunk: the shared IdleWatch scans waiting relays a few times a second.
+    // No timer task per chunk: the forwarder's IdleWatch scans waiting relays a few times a second.
     long gen = ++generation;
     demandedAt = System.nanoTime();
     waitingGeneration = gen;
     if (!watched) {
       watched = true;
-      IdleWatch.watch(this);
+      call.fwd.idleWatch.watch(this);
     }
     subscription.request(1);
   }
@@ -105,7 +105,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private void stopTimer() {
     generation++;
     if (watched) {
-      IdleWatch.unwatch(this);
+      call.fwd.idleWatch.unwatch(this);
     }
   }
 

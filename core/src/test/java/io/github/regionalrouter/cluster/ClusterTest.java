@@ -142,14 +142,16 @@ class ClusterTest {
   }
 
   @Test
-  void registryReplacesAllClustersAtOnce() {
-    Cluster a = Cluster.named("a").endpoint("http://127.0.0.1:1").build();
-    Cluster b = Cluster.named("b").endpoint("http://127.0.0.1:2").build();
-    ClusterRegistry registry = ClusterRegistry.of(List.of(a));
-    assertThat(registry.get("a")).isSameAs(a);
-    List<Cluster> removed = registry.replaceAll(List.of(b));
-    assertThat(removed).containsExactly(a);
-    assertThat(registry.get("a")).isNull();
-    assertThat(registry.get("b")).isSameAs(b);
+  void registryOwnsCopiesOfItsClustersAndLeavesTheGivenOnesAlone() {
+    Cluster given = Cluster.named("a").endpoint("http://127.0.0.1:1").maxConcurrentRequests(1).build();
+    ClusterRegistry registry = ClusterRegistry.of(List.of(given));
+    Cluster owned = registry.get("a");
+    assertThat(owned).isNotSameAs(given);
+    assertThat(owned.endpoints()).isEqualTo(given.endpoints());
+    assertThat(owned.tryAcquire(owned.endpoints().get(0))).isTrue();
+    assertThat(given.inFlight()).isZero();
+    registry.close();
+    assertThat(given.httpClient()).as("the given cluster is not closed").isNotNull();
+    given.close();
   }
 }

@@ -119,16 +119,15 @@ class StandaloneProxyGracefulStopTest {
   /**
    * Threads started since {@code before} and still alive, less the JDK's own that outlive their
    * owner by design: java.net.http's selector threads (JDK 17 has no {@code HttpClient.close()};
-   * they end once the client is collected), common-pool workers, and the two JVM-wide timer
-   * threads started on first use (the JDK's {@code CompletableFutureDelayScheduler}, core's
-   * {@code regional-router-timer}): one each per JVM, not per proxy.
+   * they end once the client is collected), common-pool workers, and the JDK's JVM-wide
+   * {@code CompletableFutureDelayScheduler}. Every thread the library started must be gone.
    */
   private static List<String> leaked(Set<Thread> before) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && !before.contains(t))
         .map(Thread::getName)
         .filter(n -> !n.startsWith("HttpClient-") && !n.startsWith("ForkJoinPool")
-            && !n.equals("CompletableFutureDelayScheduler") && !n.equals("regional-router-timer"))
+            && !n.equals("CompletableFutureDelayScheduler"))
         .sorted()
         .collect(Collectors.toList());
   }
