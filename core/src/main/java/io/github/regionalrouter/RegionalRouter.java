@@ -5,6 +5,7 @@ import io.github.regionalrouter.cluster.ClusterRegistry;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.Hosts;
 import io.github.regionalrouter.internal.Paths;
+import io.github.regionalrouter.internal.ListenerFanOut;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.resolve.CacheStats;
 import io.github.regionalrouter.resolve.CachingResolver;
@@ -60,8 +61,7 @@ public final class RegionalRouter implements AutoCloseable {
   private final RouteSelector selector;
   private final ClusterRegistry clusters;
   private final RouterStats stats = new RouterStats();
-  private final RoutingListener[] listeners;
-  private final RoutingListener listener;
+  private final ListenerFanOut listener;
 
   private RegionalRouter(Builder b, ResolverCache cacheSettings) {
     this.settings =
@@ -70,9 +70,8 @@ public final class RegionalRouter implements AutoCloseable {
     List<RoutingListener> all = new ArrayList<>();
     all.add(stats);
     all.addAll(b.listeners);
-    this.listeners = all.toArray(new RoutingListener[0]);
-    this.listener = new Listeners(listeners);
-    this.observedResolver = observe(b.resolver, listeners);
+    this.listener = new ListenerFanOut(all);
+    this.observedResolver = observe(b.resolver, listener);
     this.cacheSettings = cacheSettings;
     this.cache = cacheSettings == null ? null : cacheSettings.wrap(observedResolver);
     this.resolveTimeout = b.resolveTimeout;
@@ -98,7 +97,7 @@ public final class RegionalRouter implements AutoCloseable {
    * event-loop thread ({@link SelectorLoop#inLoopThread()}) on {@link #OFF_LOOP} instead: this is
    * the one place every resolver call goes through (cache misses, background refreshes, no cache).
    */
-  private static RegionResolver observe(RegionResolver resolver, RoutingListener[] listeners) {
+  private static RegionResolver observe(RegionResolver resolver, RoutingListener listener) {
     return new RegionResolver() {
       @Override
       public CompletionStage<RegionAnswer> resolve(String host, InboundRequest request) {
@@ -153,9 +152,7 @@ public final class RegionalRouter implements AutoCloseable {
 
       private void report(String host, RegionAnswer answer, Throwable failure, long start) {
         long nanos = System.nanoTime() - start;
-        for (RoutingListener l : listeners) {
-          l.onResolverCall(host, answer, unwrap(failure), nanos);
-        }
+        listener.onResolverCall(host, answer, unwrap(failure), nanos);
       }
 
       @Override
@@ -192,14 +189,10 @@ public final class RegionalRouter implements AutoCloseable {
     if (cache != null) {
       CachingResolver.CacheHit hit = cache.peek(host, request);
       if (hit != null) {
-        for (RoutingListener l : listeners) {
-          l.onCacheHit(host, hit.stale());
-        }
+        listener.onCacheHit(host, hit.stale());
         return complete(request, host, hit.answer(), hit.stale() ? RegionSource.STALE : RegionSource.CACHE);
       }
-      for (RoutingListener l : listeners) {
-        l.onCacheMiss(host);
-      }
+      listener.onCacheMiss(host);
       CompletableFuture<CachingResolver.CacheHit> pending;
       try {
         pending = cache.lookup(host, request).toCompletableFuture();
@@ -235,9 +228,7 @@ public final class RegionalRouter implements AutoCloseable {
               fail(result, request, new RoutingException(FailureReason.DISCOVERY_UNAVAILABLE, why, cause));
               return;
             }
-            for (RoutingListener l : listeners) {
-              l.onFallback(host, cause);
-            }
+            listener.onFallback(host, cause);
             finish(result, request, host, fallbackRegion, RegionSource.FALLBACK);
             return;
           }
@@ -253,9 +244,7 @@ public final class RegionalRouter implements AutoCloseable {
           }
           String region = answer.regionOrNull();
           if (region == null && fallbackRegion != null) {
-            for (RoutingListener l : listeners) {
-              l.onFallback(host, null);
-            }
+            listener.onFallback(host, null);
             finish(result, request, host, fallbackRegion, RegionSource.FALLBACK);
           } else {
             finish(result, request, host, region, region == null ? RegionSource.NONE : source);
@@ -269,9 +258,7 @@ public final class RegionalRouter implements AutoCloseable {
     String region = answer.regionOrNull();
     if (region == null) {
       if (fallbackRegion != null) {
-        for (RoutingListener l : listeners) {
-          l.onFallback(host, null);
-        }
+        listener.onFallback(host, null);
         region = fallbackRegion;
         source = RegionSource.FALLBACK;
       } else {
@@ -283,9 +270,7 @@ public final class RegionalRouter implements AutoCloseable {
     if (failure != null) {
       return failed(request, failure);
     }
-    for (RoutingListener l : listeners) {
-      l.onDecision(decision);
-    }
+    listener.onDecision(decision);
     return CompletableFuture.completedFuture(decision);
   }
 
@@ -307,9 +292,7 @@ public final class RegionalRouter implements AutoCloseable {
       fail(result, request, failure);
       return;
     }
-    for (RoutingListener l : listeners) {
-      l.onDecision(decision);
-    }
+    listener.onDecision(decision);
     result.complete(decision);
   }
 
@@ -341,9 +324,7 @@ public final class RegionalRouter implements AutoCloseable {
   }
 
   private void fail(CompletableFuture<RouteDecision> f, InboundRequest request, RoutingException e) {
-    for (RoutingListener l : listeners) {
-      l.onRoutingFailure(request, e);
-    }
+    listener.onRoutingFailure(request, e);
     f.completeExceptionally(e);
   }
 
@@ -377,7 +358,8 @@ public final class RegionalRouter implements AutoCloseable {
   /**
    * This router's listeners ({@link #stats()} first, then those added to the builder) as one: a
    * forwarder reports {@link RoutingListener#onForwarded} and
-   * {@link RoutingListener#onUpstreamFailure} to it. A listener that throws is skipped.
+   * {@link RoutingListener#onUpstreamFailure} to it. A listener that throws is logged (at most once
+   * a minute per listener) and skipped: it never changes a request's outcome.
    */
   public RoutingListener listener() {
     return listener;
@@ -583,48 +565,6 @@ public final class RegionalRouter implements AutoCloseable {
         }
       }
       return new RegionalRouter(this, cacheSet ? cache : ResolverCache.defaults());
-    }
-  }
-
-  /** Fans forwarding events out to every listener; one that throws does not stop the others. */
-  private static final class Listeners implements RoutingListener {
-    private final RoutingListener[] all;
-
-    Listeners(RoutingListener[] all) {
-      this.all = all;
-    }
-
-    @Override
-    public void onForwarded(RouteDecision decision, int status, long nanos) {
-      for (RoutingListener l : all) {
-        try {
-          l.onForwarded(decision, status, nanos);
-        } catch (RuntimeException ignored) {
-          // a listener must not break the data path
-        }
-      }
-    }
-
-    @Override
-    public void onUpstreamFailure(RouteDecision decision, RoutingException failure) {
-      for (RoutingListener l : all) {
-        try {
-          l.onUpstreamFailure(decision, failure);
-        } catch (RuntimeException ignored) {
-          // a listener must not break the data path
-        }
-      }
-    }
-
-    @Override
-    public void onRoutingFailure(InboundRequest request, RoutingException failure) {
-      for (RoutingListener l : all) {
-        try {
-          l.onRoutingFailure(request, failure);
-        } catch (RuntimeException ignored) {
-          // a listener must not break the data path
-        }
-      }
     }
   }
 }

@@ -246,4 +246,99 @@ class RegionalRouterTest {
     assertThat(one).isNotSameAs(two);
     assertThat(decide(two, get("east.example")).region()).isEqualTo("us_east1");
   }
+
+  /** Throws from every event it hears of. */
+  private static final class ThrowingListener implements RoutingListener {
+    private final AtomicInteger calls = new AtomicInteger();
+
+    private void fail() {
+      calls.incrementAndGet();
+      throw new IllegalStateException("listener bug");
+    }
+
+    @Override
+    public void onDecision(RouteDecision decision) {
+      fail();
+    }
+
+    @Override
+    public void onRoutingFailure(InboundRequest request, RoutingException failure) {
+      fail();
+    }
+
+    @Override
+    public void onCacheHit(String host, boolean stale) {
+      fail();
+    }
+
+    @Override
+    public void onCacheMiss(String host) {
+      fail();
+    }
+
+    @Override
+    public void onResolverCall(String host, RegionAnswer answer, Throwable failure, long nanos) {
+      fail();
+    }
+
+    @Override
+    public void onFallback(String host, Throwable cause) {
+      fail();
+    }
+  }
+
+  @Test
+  void aThrowingListenerDoesNotStopACacheMissFromCompletingNorTheListenersAfterIt() throws Exception {
+    ThrowingListener throwing = new ThrowingListener();
+    AtomicInteger decisions = new AtomicInteger();
+    RegionalRouter router =
+        RegionalRouter.builder()
+            .resolver(MAP)
+            .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:18081"))
+            .listener(throwing)
+            .listener(new RoutingListener() {
+              @Override
+              public void onDecision(RouteDecision decision) {
+                decisions.incrementAndGet();
+              }
+            })
+            .build();
+
+    RouteDecision d = router.decide(get("east.example")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+    assertThat(d.cluster().name()).isEqualTo("us_east1");
+    assertThat(throwing.calls.get()).as("the throwing listener was called").isPositive();
+    assertThat(decisions.get()).isEqualTo(1);
+    assertThat(router.stats().decisions()).isEqualTo(1);
+  }
+
+  @Test
+  void aThrowingListenerDoesNotMakeACacheHitThrow() throws Exception {
+    ThrowingListener throwing = new ThrowingListener();
+    RegionalRouter router =
+        RegionalRouter.builder()
+            .resolver(MAP)
+            .cluster(Cluster.named("us_east1").endpoint("http://127.0.0.1:18081"))
+            .listener(throwing)
+            .build();
+    router.decide(get("east.example")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    int before = throwing.calls.get();
+
+    CompletableFuture<RouteDecision> hit = router.decide(get("east.example")).toCompletableFuture();
+
+    assertThat(hit).isCompleted();
+    assertThat(hit.join().regionSource()).isEqualTo(RegionSource.CACHE);
+    assertThat(throwing.calls.get()).isGreaterThan(before);
+  }
+
+  @Test
+  void aThrowingListenerDoesNotChangeARoutingFailure() throws Exception {
+    ThrowingListener throwing = new ThrowingListener();
+    RegionalRouter router = router(MAP).listener(throwing).build();
+
+    RoutingException e = failure(router, get("nowhere.example"));
+
+    assertThat(e.reason()).isEqualTo(FailureReason.CLUSTER_NOT_FOUND);
+    assertThat(throwing.calls.get()).isPositive();
+  }
 }
