@@ -99,6 +99,37 @@ class NewcomerBuildTest {
     }
   }
 
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void everyPackagedJarNamesItsVersionAndTheStandaloneProxyPrintsIt() throws Exception {
+    for (String module : List.of("core/target/regional-router-core", "jdk-server-adapter/target/regional-router-jdk-server",
+        "servlet-adapter/target/regional-router-servlet")) {
+      for (String suffix : List.of(".jar", "-sources.jar", "-javadoc.jar")) {
+        assertThat(root.resolve(module + "-" + version + suffix)).as("published artifact").exists();
+      }
+      assertThat(implementationVersion(root.resolve(module + "-" + version + ".jar"))).isEqualTo(version);
+    }
+    Path proxyJar = root.resolve("jdk-server-adapter/target/regional-router-proxy.jar");
+    assertThat(implementationVersion(proxyJar)).isEqualTo(version);
+
+    Path log = tmp.resolve("version.log");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", proxyJar.toString(), "--version").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      p.destroyForcibly();
+    }
+    assertThat(p.exitValue()).isZero();
+    assertThat(Files.readString(log).strip()).isEqualTo("regional-router " + version);
+  }
+
+  private static String implementationVersion(Path jar) throws IOException {
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      return j.getManifest().getMainAttributes().getValue("Implementation-Version");
+    }
+  }
+
   private static String mvn(Path project, String... goals) throws Exception {
     String exe = System.getProperty("os.name").startsWith("Windows") ? "mvn.cmd" : "mvn";
     List<String> cmd = new ArrayList<>(List.of(
