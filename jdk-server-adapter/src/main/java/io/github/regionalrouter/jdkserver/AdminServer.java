@@ -19,7 +19,7 @@ import java.util.function.Supplier;
 /**
  * The admin listener: {@code GET /ready} (200, or 503 while draining), {@code GET /stats} (the
  * router's counters, the cache's, in-flight per cluster), {@code GET /clusters} (endpoints and
- * their health), {@code GET /config} (the effective config, secrets redacted by its supplier).
+ * their health), {@code GET /config} (the version, then the effective config, secrets redacted by its supplier).
  */
 final class AdminServer {
   private final HttpServer server;
@@ -69,7 +69,10 @@ final class AdminServer {
           send(ex, 200, "application/json", Json.write(clusters(proxy.router())));
           return;
         case "/config":
-          send(ex, 200, "application/json", Json.write(config.get()));
+          Map<String, Object> shown = new LinkedHashMap<>();
+          shown.put("version", Version.get());
+          shown.putAll(config.get());
+          send(ex, 200, "application/json", Json.write(shown));
           return;
         default:
           send(ex, 404, "text/plain; charset=utf-8", "404 not found (expected: /ready, /stats, /clusters, /config)\n");

@@ -21,6 +21,7 @@ public final class Main {
       "  --check-config FILE  check FILE; exit 0 if valid, else print the error (file:line:col, field) and exit 1",
       "  --demo               start on loopback a discovery service, two upstream clusters and the proxy,",
       "                       and print curl commands that show both regions being routed",
+      "  --version            print the version",
       "  --help               print this help",
       "",
       "Logging: slf4j-simple; e.g. -Dorg.slf4j.simpleLogger.log.io.github.regionalrouter.access=off",
@@ -70,6 +71,10 @@ public final class Main {
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
       out.print(USAGE);
+      return 0;
+    }
+    if (args.length == 1 && args[0].equals("--version")) {
+      out.println("regional-router " + Version.get());
       return 0;
     }
     if (args.length == 1 && args[0].equals("--demo")) {

@@ -38,6 +38,12 @@ class MainTest {
   }
 
   @Test
+  void version_prints_the_project_version_and_exits_0() throws Exception {
+    assertThat(run("--version")).isZero();
+    assertThat(out()).isEqualTo("regional-router " + System.getProperty("project.version") + System.lineSeparator());
+  }
+
+  @Test
   void an_unknown_option_prints_the_usage_and_exits_2() throws Exception {
     assertThat(run("--nope")).isEqualTo(2);
     assertThat(err()).contains("Usage:");

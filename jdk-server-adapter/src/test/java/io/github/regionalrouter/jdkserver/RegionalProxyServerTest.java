@@ -505,7 +505,8 @@ class RegionalProxyServerTest {
     assertThat(stats.text()).contains("\"requests\" : 2").contains("\"cluster_not_found\" : 1")
         .contains("\"200\" : 1").contains("\"clusterInFlight\"");
     assertThat(clusters.text()).contains("us_east1").contains(east.uri()).contains("\"healthy\" : true");
-    assertThat(config.text()).contains("<redacted>");
+    assertThat(config.text()).contains("<redacted>")
+        .contains("\"version\" : \"" + System.getProperty("project.version") + "\"");
   }
 
   @Test
