@@ -43,9 +43,10 @@ final class ConfigParser {
   };
   private static final String[] SERVER = {
     "maxHeaderBytes", "maxHeaders", "headerTimeout", "bodyIdleTimeout", "drainTimeout",
-    "maxRequestTime", "engine", "maxRequestLineBytes", "maxRequestBodyBytes"
+    "maxRequestTime", "engine", "maxRequestLineBytes", "maxRequestBodyBytes",
+    "eventLoops"
   };
-  private static final String[] HTTP1_ONLY = {"headerTimeout", "maxRequestLineBytes"};
+  private static final String[] HTTP1_ONLY = {"headerTimeout", "maxRequestLineBytes", "eventLoops"};
   private static final String[] JDK_ONLY = {"maxRequestTime"};
   private static final String ADDRESS = "host:port or [IPv6]:port with port 0-65535";
   private static final String REGION = "a region name: 1-64 of A-Z a-z 0-9 _ . -";
@@ -508,6 +509,7 @@ final class ConfigParser {
         (n = o.get("maxRequestLineBytes")) == null ? d.maxRequestLineBytes()
             : r.integer(n, o.path("maxRequestLineBytes"), 64, Integer.MAX_VALUE),
         (n = o.get("maxRequestBodyBytes")) == null ? d.maxRequestBodyBytes()
-            : r.longInteger(n, o.path("maxRequestBodyBytes"), 0));
+            : r.longInteger(n, o.path("maxRequestBodyBytes"), 0),
+        (n = o.get("eventLoops")) == null ? d.eventLoops() : r.integer(n, o.path("eventLoops"), 1, 1024));
   }
 }

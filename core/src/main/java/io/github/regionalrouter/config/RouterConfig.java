@@ -256,6 +256,9 @@ public final class RouterConfig {
     server.maxRequestTime().ifPresent(v -> s.put("maxRequestTime", Durations.format(v)));
     s.put("engine", server.engine());
     s.put("maxRequestLineBytes", server.maxRequestLineBytes());
+    if (server.eventLoops() > 0) {
+      s.put("eventLoops", server.eventLoops());
+    }
     if (server.maxRequestBodyBytes() != Long.MAX_VALUE) {
       s.put("maxRequestBodyBytes", server.maxRequestBodyBytes());
     }

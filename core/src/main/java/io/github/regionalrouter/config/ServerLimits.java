@@ -11,7 +11,7 @@ import java.util.Optional;
  * <pre>{@code
  * "server": {"maxHeaderBytes": 65536, "maxHeaders": 100, "headerTimeout": "30s",
  *            "bodyIdleTimeout": "30s", "drainTimeout": "10s", "maxRequestTime": "5m",
- *            "engine": "http1"}
+ *            "engine": "http1", "eventLoops": 4}
  * }</pre>
  */
 public final class ServerLimits {
@@ -44,7 +44,7 @@ public final class ServerLimits {
   private static final ServerLimits DEFAULTS =
       new ServerLimits(DEFAULT_MAX_HEADER_BYTES, DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT,
           DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_DRAIN_TIMEOUT, null, "http1",
-          DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_REQUEST_BODY_BYTES);
+          DEFAULT_MAX_REQUEST_LINE_BYTES, DEFAULT_MAX_REQUEST_BODY_BYTES, 0);
 
   private final int maxHeaderBytes;
   private final int maxHeaders;
@@ -55,10 +55,12 @@ public final class ServerLimits {
   private final String engine;
   private final int maxRequestLineBytes;
   private final long maxRequestBodyBytes;
+  private final int eventLoops;
 
   ServerLimits(int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
       Duration bodyIdleTimeout, Duration drainTimeout, Duration maxRequestTime, String engine,
-      int maxRequestLineBytes, long maxRequestBodyBytes) {
+      int maxRequestLineBytes, long maxRequestBodyBytes, int eventLoops) {
+    this.eventLoops = eventLoops;
     this.maxRequestLineBytes = maxRequestLineBytes;
     this.maxRequestBodyBytes = maxRequestBodyBytes;
     this.maxHeaderBytes = maxHeaderBytes;
@@ -118,6 +120,15 @@ public final class ServerLimits {
     return bodyIdleTimeout;
   }
 
+  /**
+   * {@code eventLoops} (http1 engine only): how many event loops carry the data path, each a
+   * thread with its own client connections and upstream pools; {@code 0} when not set, which means
+   * one per available processor.
+   */
+  public int eventLoops() {
+    return eventLoops;
+  }
+
   /** {@code drainTimeout}: how long shutdown waits for requests in flight; 10 s unless set. */
   public Duration drainTimeout() {
     return drainTimeout;
@@ -145,6 +156,6 @@ public final class ServerLimits {
   public String toString() {
     return "ServerLimits[maxHeaderBytes=" + maxHeaderBytes + ", maxHeaders=" + maxHeaders
         + ", headerTimeout=" + headerTimeout + ", bodyIdleTimeout=" + bodyIdleTimeout
-        + ", drainTimeout=" + drainTimeout + ", maxRequestTime=" + maxRequestTime + ", engine=" + engine + "]";
+        + ", drainTimeout=" + drainTimeout + ", maxRequestTime=" + maxRequestTime + ", engine=" + engine + ", eventLoops=" + eventLoops + "]";
   }
 }

@@ -95,6 +95,7 @@ class RouterConfigTest {
     assertThat(s.engine()).isEqualTo("http1");
     assertThat(s.maxRequestLineBytes()).isEqualTo(4096);
     assertThat(s.maxRequestBodyBytes()).isEqualTo(1_048_576L);
+    assertThat(s.eventLoops()).isEqualTo(3);
   }
 
   @Test
@@ -125,6 +126,7 @@ class RouterConfigTest {
     assertThat(s.engine()).isEqualTo("http1");
     assertThat(s.maxRequestLineBytes()).isEqualTo(8192);
     assertThat(s.maxRequestBodyBytes()).isEqualTo(Long.MAX_VALUE);
+    assertThat(s.eventLoops()).isZero(); // one per available processor
   }
 
   @Test

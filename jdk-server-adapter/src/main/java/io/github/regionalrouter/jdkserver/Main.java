@@ -133,6 +133,9 @@ public final class Main {
     // engine's options only with that engine)
     if (engine(limits) == RegionalProxyServer.Engine.HTTP1) {
       b.maxRequestLineBytes(limits.maxRequestLineBytes()).headerTimeout(limits.headerTimeout());
+      if (limits.eventLoops() > 0) {
+        b.eventLoops(limits.eventLoops());
+      }
     } else {
       limits.maxRequestTime().ifPresent(b::requestTimeLimit);
     }
