@@ -95,6 +95,7 @@ class EventLoopsTest {
   void fourHundredKeepAliveConnectionsAreSpreadOverAllFourLoopsAndEachRequestStaysOnOneThread() throws Exception {
     start(Cluster.named("us_east1").endpoint(east.uri()));
     RawHttp.send(proxy.address().getPort(), "GET /x HTTP/1.1", "Host: a.example"); // fills the cache
+    assertThat(Poll.until(() -> total() == 1, Duration.ofSeconds(10))).isTrue();
     decidedOn.clear();
     servedOn.clear();
     crossedThreads.set(0);

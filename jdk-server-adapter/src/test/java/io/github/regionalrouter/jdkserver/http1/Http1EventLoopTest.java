@@ -34,7 +34,7 @@ class Http1EventLoopTest {
   }
 
   private Http1Server start(Http1Handler handler) throws IOException {
-    server = Http1Server.builder().eventLoop(true).nonBlockingHandler(true).handler(handler).build().start();
+    server = Http1Server.builder().eventLoop(true).eventLoops(1).nonBlockingHandler(true).handler(handler).build().start();
     return server;
   }
 
@@ -101,7 +101,7 @@ class Http1EventLoopTest {
 
   @Test
   void aClientThatNeverReadsALargeAnswerIsCutOffAtTheWriteTimeout() throws Exception {
-    server = Http1Server.builder().eventLoop(true).nonBlockingHandler(true).writeTimeout(Duration.ofSeconds(1))
+    server = Http1Server.builder().eventLoop(true).eventLoops(1).nonBlockingHandler(true).writeTimeout(Duration.ofSeconds(1))
         .handler(ex -> {
           byte[] big = new byte[16 << 20];
           ex.sendHead(200, List.of(), big.length);
