@@ -183,8 +183,15 @@ class TomcatRedeployTest {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
+  /** Copies a classes directory, or the contents of a jar (what the reactor gives in verify). */
   private static void copyTree(Path from, Path to) throws IOException {
-    assertThat(from).as("library classes in a directory").isDirectory();
+    if (Files.isRegularFile(from)) {
+      try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(from, (ClassLoader) null)) {
+        copyTree(jar.getPath("/"), to);
+      }
+      return;
+    }
+    assertThat(from).as("library classes in a directory or a jar").isDirectory();
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path p : (Iterable<Path>) paths::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
