@@ -62,6 +62,8 @@ public final class SelectorLoop implements Executor, AutoCloseable {
   /** Run after the next selection, which deregisters cancelled keys. Loop thread only. */
   private List<Runnable> afterSelect = new ArrayList<>();
   private volatile boolean closed;
+  /** Wakeups {@link #execute} asked of the selector (a test hook; racy increments are fine). */
+  volatile int wakeups;
   private volatile boolean terminated;
 
   /**
@@ -123,6 +125,7 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     }
     tasks.add(task);
     if (Thread.currentThread() != thread && wakeup.compareAndSet(false, true)) {
+      wakeups++;
       selector.wakeup();
     }
     if (terminated) {
