@@ -29,9 +29,9 @@ final class ReadmeSnippets {
         .resolver(RegionResolvers.httpDiscovery("http://discovery:8080/anything?region={host}")
             .regionPointer("/args/region")                         // the WASM filter read args.region
             .timeout(Duration.ofSeconds(5)))                       // the original's 5 s
-        .cache(ResolverCache.ttl(Duration.ofSeconds(30))
-            .maxEntries(100_000)
-            .staleIfError(Duration.ofMinutes(5)))
+        .cache(ResolverCache.ofTtl(Duration.ofSeconds(30))
+            .withMaxEntries(100_000)
+            .withStaleIfError(Duration.ofMinutes(5)))
         .fallbackRegion("us_east1")
         .cluster(Cluster.named("us_east1").endpoint("https://10.0.0.1:443").sni("api.example.com")
             .connectTimeout(Duration.ofSeconds(5)))
