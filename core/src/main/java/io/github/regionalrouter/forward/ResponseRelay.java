@@ -148,7 +148,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
    * Runs an upstream signal's sink work: inline when this is a loop thread (the fast lane's, which
    * read the signal), the sink says its next call would not block, and the call's serial executor
    * is idle (so the order of sink calls holds); else on the serial executor. Saves a hand-off per
-   * signal on the standalone server, whose client connections share the fast lane's loop.
+   * signal on the standalone server, whose client connections share the fast lane's loops.
    */
   private void signal(Runnable task) {
     if (SelectorLoop.inLoopThread() && call.sink.nonBlockingNow() && call.serial.tryRunInline(task)) {

@@ -38,8 +38,8 @@ final class Http1Engine implements ServerEngine {
       sb.executor(executor);
     }
     if (b.eventLoop) {
-      // proxy.serve never blocks: it may run on the loop thread. On the fast lane's loop, an
-      // answer read from the upstream is written to the client on that same thread.
+      // proxy.serve never blocks: it may run on a loop thread. On the fast lane's loops, a request
+      // is sent on its client connection's loop and the answer written back on that same thread.
       java.util.List<io.github.regionalrouter.internal.loop.SelectorLoop> loops = proxy.forwarder().eventLoops();
       if (!loops.isEmpty()) {
         sb.eventLoops(loops);

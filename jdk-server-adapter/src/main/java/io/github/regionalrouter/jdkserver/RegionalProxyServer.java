@@ -571,8 +571,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
 
     /**
-     * Http1 engine only: whether client connections run on an event loop, the one the forwarder's
-     * upstream connections run on, rather than with a thread each; on unless set. On the loop, a
+     * Http1 engine only: whether client connections run on the {@link #eventLoops(int) event loops}
+     * the forwarder's upstream connections run on, rather than with a thread each; on unless set. On the loop, a
      * connection waiting for its next request holds no thread, the forwarder is called on the loop
      * thread, and an answer is written to the client on the thread that read it from the upstream
      * (no hand-off to the executor) while the client's socket takes it at once. A request with a

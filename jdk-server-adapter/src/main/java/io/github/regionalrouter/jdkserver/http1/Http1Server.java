@@ -12,6 +12,8 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ends: no thread waits for the answer. Completing the exchange submits a new task for the next
  * request. Body reads block the thread that reads; response writes block the thread that writes.
  *
- * <p>With {@link Builder#eventLoop}, connections start on an event loop instead (see
+ * <p>With {@link Builder#eventLoop}, connections start on event loops instead, dealt to them in
+ * turn by the acceptor (see
  * {@link Http1Connection}): no thread per connection while it waits for a request or an answer,
  * non-blocking writes, and the handler called on the loop thread when it never blocks
  * ({@link Builder#nonBlockingHandler}). A request with a body moves its connection to the
@@ -66,9 +69,9 @@ public final class Http1Server implements AutoCloseable {
   private final int maxBorrowedThreads;
   private final boolean eventLoop;
   final boolean nonBlockingHandler;
-  private final java.util.List<SelectorLoop> sharedLoops;
+  private final List<SelectorLoop> sharedLoops;
   private final int ownLoopCount;
-  private java.util.List<SelectorLoop> loops;
+  private List<SelectorLoop> loops;
   private boolean ownLoops;
   private int nextLoop;
   private volatile ServerSocketChannel serverChannel;
@@ -150,11 +153,11 @@ public final class Http1Server implements AutoCloseable {
       if (sharedLoops != null && sharedLoops.stream().noneMatch(SelectorLoop::isClosed)) {
         loops = sharedLoops;
       } else {
-        java.util.List<SelectorLoop> own = new java.util.ArrayList<>();
+        List<SelectorLoop> own = new ArrayList<>();
         for (int i = 0; i < ownLoopCount; i++) {
           own.add(new SelectorLoop(name + "-loop-" + (i + 1), now -> 1000));
         }
-        loops = java.util.List.copyOf(own);
+        loops = List.copyOf(own);
         ownLoops = true;
       }
       accepting = this::acceptChannels;
@@ -410,7 +413,7 @@ public final class Http1Server implements AutoCloseable {
     private int maxBorrowedThreads;
     private boolean eventLoop;
     private boolean nonBlockingHandler;
-    private java.util.List<SelectorLoop> loops;
+    private List<SelectorLoop> loops;
     private int eventLoopCount = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
@@ -431,18 +434,18 @@ public final class Http1Server implements AutoCloseable {
      * to them in turn; a connection stays on its loop. Not closed by the server. Unless set, an
      * event-loop server runs {@link #eventLoops(int)} loops of its own.
      */
-    public Builder eventLoops(java.util.List<SelectorLoop> loops) {
+    public Builder eventLoops(List<SelectorLoop> loops) {
       Objects.requireNonNull(loops, "loops");
       if (loops.isEmpty()) {
         throw new IllegalArgumentException("eventLoops: [] (expected: at least one loop)");
       }
-      this.loops = java.util.List.copyOf(loops);
+      this.loops = List.copyOf(loops);
       return this;
     }
 
     /**
      * How many event loops of its own an event-loop server runs when none are
-     * {@linkplain #eventLoops(java.util.List) given}; the number of available processors unless
+     * {@linkplain #eventLoops(List) given}; the number of available processors unless
      * set; 1 to 1024.
      */
     public Builder eventLoops(int count) {
