@@ -7,6 +7,7 @@ import io.github.regionalrouter.RoutingException;
 import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
+import io.github.regionalrouter.internal.loop.LoopBody;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -206,8 +207,10 @@ final class ForwardCall {
     CompletableFuture<Void> sent;
     try {
       long len = body.contentLength();
-      sent = fwd.upstream().send(ep, request.method(), pathAndQuery, headers, host, cluster.connectTimeout(),
-          Duration.ofNanos(remaining), len == 0 ? null : countingBody(), len, handler(ep));
+      CountingBody counting = len == 0 ? null : countingBody();
+      // a body on an event loop goes out on that loop's client: read and sent on one thread
+      sent = fwd.upstream(counting == null ? null : counting.loop()).send(ep, request.method(), pathAndQuery, headers, host, cluster.connectTimeout(),
+          Duration.ofNanos(remaining), counting, len, handler(ep));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -254,13 +257,32 @@ final class ForwardCall {
 
   /**
    * Counts what is read into {@link #bytesIn}, like {@link InputStreamPublisher}, and fails past
-   * {@code maxRequestBodyBytes} (then the answer is 413).
+   * {@code maxRequestBodyBytes} (then the answer is 413). When the adapter's stream is a
+   * {@link LoopBody} (the http1 engine's, on an event loop), so is this: the fast lane of that loop
+   * then reads it there without blocking.
    */
-  private final class CountingBody extends java.io.FilterInputStream {
+  private final class CountingBody extends java.io.FilterInputStream implements LoopBody {
+    private final LoopBody onLoop; // the stream as a LoopBody, or null
     private long read;
 
     CountingBody(java.io.InputStream in) {
       super(in);
+      this.onLoop = in instanceof LoopBody ? (LoopBody) in : null;
+    }
+
+    @Override
+    public SelectorLoop loop() {
+      return onLoop == null ? null : onLoop.loop();
+    }
+
+    @Override
+    public int readNow(byte[] b, int off, int len) throws IOException {
+      return counted(onLoop.readNow(b, off, len));
+    }
+
+    @Override
+    public void whenReadable(Runnable then) {
+      onLoop.whenReadable(then);
     }
 
     @Override
@@ -272,7 +294,10 @@ final class ForwardCall {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
+      return counted(in.read(b, off, len));
+    }
+
+    private int counted(int n) throws IOException {
       if (n > 0) {
         read += n;
         bytesIn.addAndGet(n);

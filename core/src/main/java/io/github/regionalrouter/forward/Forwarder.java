@@ -100,8 +100,16 @@ public final class Forwarder implements AutoCloseable {
    * next one round-robin. The clients are started together on first use.
    */
   UpstreamClient upstream() {
+    return upstream(null);
+  }
+
+  /**
+   * The client of {@code preferred} (the loop a request's body lives on) if it is one of this
+   * forwarder's loops, else as {@link #upstream()}.
+   */
+  UpstreamClient upstream(SelectorLoop preferred) {
     UpstreamClient[] us = upstreams();
-    SelectorLoop current = SelectorLoop.current();
+    SelectorLoop current = preferred != null ? preferred : SelectorLoop.current();
     if (current != null) {
       for (UpstreamClient u : us) {
         if (u.loop() == current) {

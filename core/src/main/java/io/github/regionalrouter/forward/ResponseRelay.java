@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.loop.LoopSink;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -19,7 +20,8 @@ import java.util.concurrent.Flow;
  * threads or the fast lane's loop and are handed to the call's serial executor, so a slow client
  * never blocks the HTTP client; on a loop thread, when the sink says it would not block and no sink
  * call is queued or running, the signal's sink calls are made right there instead (see
- * {@link #signal}). An upstream error after the headers aborts the response.
+ * {@link #signal}). A {@link LoopSink} keeps what its client does not take at once, and the next
+ * chunk is asked for only once that is out. An upstream error after the headers aborts the response.
  */
 final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private final ForwardCall call;
@@ -74,6 +76,9 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
   /** Asks the upstream for the next chunk, which must come within the body idle timeout. */
   private void demand() {
+    if (ended) {
+      return; // deferred until the client took the last chunk, and ended meanwhile
+    }
     // No timer task per chunk: the forwarder's IdleWatch scans waiting relays a few times a second.
     long gen = ++generation;
     demandedAt = System.nanoTime();
@@ -174,7 +179,11 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         clientGone(e);
         return;
       }
-      demand();
+      // a sink on an event loop keeps what its client's socket did not take: the next chunk is
+      // asked for once that is out, so a slow client slows the upstream instead of filling memory
+      if (!(call.sink instanceof LoopSink) || !((LoopSink) call.sink).whenWritten(this::demand)) {
+        demand();
+      }
     });
   }
 

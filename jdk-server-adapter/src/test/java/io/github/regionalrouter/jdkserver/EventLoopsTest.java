@@ -194,4 +194,123 @@ class EventLoopsTest {
     assertThat(c.isEjected(c.endpoints().get(1))).isFalse();
     assertThat(servedOn.keySet()).hasSize(LOOPS);
   }
+
+  @Test
+  @Timeout(120)
+  void twoHundredConcurrentUploadsOfEightMebibytesAddNoThreadAndUseNoExecutor() throws Exception {
+    int uploads = 200;
+    int size = 8 << 20;
+    CountDownLatch allStarted = new CountDownLatch(uploads);
+    east.custom = ex -> {
+      if (!ex.getRequestURI().getPath().equals("/upload")) {
+        ex.sendResponseHeaders(204, -1);
+        ex.close();
+        return;
+      }
+      // holds every upload open after its first byte until all have reached the upstream
+      InputStream in = ex.getRequestBody();
+      long n = in.read() < 0 ? 0 : 1;
+      allStarted.countDown();
+      try {
+        allStarted.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] buf = new byte[64 * 1024];
+      for (int k; (k = in.read(buf)) > 0; ) {
+        n += k;
+      }
+      byte[] b = Long.toString(n).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(b);
+      }
+    };
+    AtomicInteger executorTasks = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    ExecutorService counting = new java.util.concurrent.AbstractExecutorService() {
+      @Override
+      public void execute(Runnable r) {
+        executorTasks.incrementAndGet();
+        pool.execute(r);
+      }
+
+      @Override
+      public void shutdown() {
+        pool.shutdown();
+      }
+
+      @Override
+      public List<Runnable> shutdownNow() {
+        return pool.shutdownNow();
+      }
+
+      @Override
+      public boolean isShutdown() {
+        return pool.isShutdown();
+      }
+
+      @Override
+      public boolean isTerminated() {
+        return pool.isTerminated();
+      }
+
+      @Override
+      public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return pool.awaitTermination(timeout, unit);
+      }
+    };
+    java.util.Set<String> beforeProxy = ourThreads();
+    router = RegionalRouter.builder()
+        .resolver(RegionResolvers.fixed(Map.of("a.example", "us_east1")))
+        .cluster(Cluster.named("us_east1").endpoint(east.uri()).requestTimeout(Duration.ofSeconds(90)))
+        .build();
+    proxy = RegionalProxyServer.builder().bind("127.0.0.1", 0).router(router).eventLoops(LOOPS)
+        .executor(counting).accessLog(false).drainTimeout(Duration.ofSeconds(2)).start();
+    try {
+      RawHttp.send(proxy.address().getPort(), "GET /x HTTP/1.1", "Host: a.example"); // starts the loops' clients
+      java.util.Set<String> before = ourThreads();
+      int tasksBefore = executorTasks.get();
+      List<Future<String>> answers = new ArrayList<>();
+      for (int i = 0; i < uploads; i++) {
+        answers.add(clients.submit(() -> upload(size)));
+      }
+      assertThat(allStarted.await(60, TimeUnit.SECONDS)).isTrue();
+      // every upload is in the proxy now, each partly sent: the loops carry them all
+      java.util.Set<String> during = ourThreads();
+      for (Future<String> f : answers) {
+        assertThat(f.get(90, TimeUnit.SECONDS)).isEqualTo("200 " + size);
+      }
+      assertThat(during).isEqualTo(before);
+      before.removeAll(beforeProxy); // other tests' servers may still be stopping
+      assertThat(before).filteredOn(t -> t.startsWith("regional-router-loop-")).hasSize(LOOPS);
+      assertThat(executorTasks.get() - tasksBefore).as("tasks handed to the executor").isZero();
+    } finally {
+      proxy.close();
+      proxy = null;
+      pool.shutdownNow();
+    }
+  }
+
+  /** The names of the live threads the library started. */
+  private static java.util.Set<String> ourThreads() {
+    return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .filter(n -> n.startsWith("regional-router")).collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /** POSTs {@code size} bytes on a connection of its own; "status body". */
+  private String upload(int size) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", proxy.address().getPort())) {
+      s.setSoTimeout(90_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("POST /upload HTTP/1.1\r\nHost: a.example\r\nContent-Length: " + size + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      byte[] chunk = new byte[64 * 1024];
+      for (int left = size; left > 0; left -= chunk.length) {
+        out.write(chunk, 0, Math.min(left, chunk.length));
+      }
+      RawHttp.Response r = RawHttp.read(s.getInputStream(), true);
+      return r.status + " " + r.text();
+    }
+  }
 }

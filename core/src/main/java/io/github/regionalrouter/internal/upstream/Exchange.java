@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.loop.LoopBody;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,8 +39,10 @@ final class Exchange implements Flow.Subscription {
   private static final int CHUNK_HEAD = 8; // room for "4000\r\n" before the data
   private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
-  // the request body: read on the client's executor, written on the selector thread
+  // the request body: read on the client's executor (or, for a LoopBody of this client's loop, on
+  // the selector thread without blocking), written on the selector thread
   final InputStream body; // null: none
+  final LoopBody loopBody; // the body, when it lives on this client's loop; else null
   final long bodyLength; // -1: unknown, sent chunked
   boolean bodyStarted; // the first read was asked for (selector)
   boolean bodyReading; // a read runs on the executor (selector)
@@ -66,6 +69,7 @@ final class Exchange implements Flow.Subscription {
       long bodyLength, HttpResponse.BodyHandler<Void> handler, CompletableFuture<Void> future,
       long connectTimeoutNanos, long deadline) {
     this.body = body;
+    this.loopBody = body instanceof LoopBody && ((LoopBody) body).loop() == client.loop() ? (LoopBody) body : null;
     this.bodyLength = bodyLength;
     this.client = client;
     this.endpoint = endpoint;
@@ -84,6 +88,10 @@ final class Exchange implements Flow.Subscription {
    */
   void readBody(Conn c) {
     bodyReading = true;
+    if (loopBody != null) {
+      readBodyOnLoop(c);
+      return;
+    }
     try {
       client.bodyExecutor().execute(() -> {
         ByteBuffer out = null;
@@ -105,7 +113,36 @@ final class Exchange implements Flow.Subscription {
     }
   }
 
-  /** The next framed chunk: data (and its chunk framing), or the last chunk; empty if nothing is left. */
+  /**
+   * Reads the next chunk of a {@link LoopBody} on the selector thread, without blocking; when none
+   * has come, again once it has. The chunk goes to {@code c} as a task of the loop, not by a nested
+   * call, so a body that keeps coming never deepens the stack.
+   */
+  private void readBodyOnLoop(Conn c) {
+    ByteBuffer out;
+    IOException err = null;
+    try {
+      out = readChunk();
+    } catch (IOException e) {
+      out = null;
+      err = e;
+    } catch (RuntimeException e) {
+      out = null;
+      err = new IOException("request body: " + e, e);
+    }
+    if (out == null && err == null) {
+      loopBody.whenReadable(() -> readBodyOnLoop(c));
+      return;
+    }
+    ByteBuffer o = out;
+    IOException f = err;
+    client.execute(() -> c.onBodyRead(this, o, f));
+  }
+
+  /**
+   * The next framed chunk: data (and its chunk framing), or the last chunk; empty if nothing is
+   * left; null when a {@link LoopBody} has no byte yet.
+   */
   private ByteBuffer readChunk() throws IOException {
     boolean chunked = bodyLength < 0;
     if (bodyBuf == null) {
@@ -118,9 +155,16 @@ final class Exchange implements Flow.Subscription {
       return ByteBuffer.allocate(0);
     }
     int n;
-    do {
-      n = body.read(b, off, want);
-    } while (n == 0);
+    if (loopBody != null) {
+      n = loopBody.readNow(b, off, want);
+      if (n == 0) {
+        return null;
+      }
+    } else {
+      do {
+        n = body.read(b, off, want);
+      } while (n == 0);
+    }
     if (n < 0) {
       if (!chunked) {
         throw new EOFException("request body ended after " + bodyRead + " of " + bodyLength + " bytes");

@@ -1,38 +1,47 @@
 package io.github.regionalrouter.jdkserver.http1;
 
-import io.github.regionalrouter.internal.http.HttpSyntax;
+import io.github.regionalrouter.internal.loop.LoopBody;
+import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A request body de-framed from the connection: a fixed length or chunked (RFC 9112 7.1). Ends
- * with -1 exactly at the body's end. Any framing error, early end of stream or idle timeout
- * throws an {@link IOException}, and every later read throws it again: the connection is closed
- * and the body is never mistaken for complete. Trailer fields are read, bounded and discarded.
+ * A request body read from its connection, de-framed by a {@link BodyDecoder}. Ends with -1 exactly
+ * at the body's end. Any framing error, early end of stream or idle timeout throws an
+ * {@link IOException}, and every later read throws it again: the connection is closed and the
+ * body is never mistaken for complete.
+ *
+ * <p>How it is read follows the connection's I/O model. A blocking connection's body is read by
+ * whoever calls {@link #read}. An event-loop connection's body is a {@link LoopBody}: the loop
+ * reads it without blocking ({@link #readNow}, {@link #whenReadable}), which is how the fast lane
+ * pumps it upstream on the same thread; a thread that is not the loop's may still {@link #read}
+ * it, blocking, and the loop does the reads for it.
  */
-final class BodyInputStream extends InputStream {
+final class BodyInputStream extends InputStream implements LoopBody {
+  /** How much longer than the body idle timeout a reader off the loop waits before it gives up itself. */
+  private static final long OFF_LOOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private final Http1Exchange exchange;
+  private final Http1Connection conn;
   private final Http1Input in;
-  private final Limits limits;
-  private final boolean chunked;
+  private final BodyDecoder decoder;
   private final long idleNanos;
-  /** Bytes left in the body (fixed) or in the current chunk (chunked). */
-  private long remaining;
   private volatile boolean eof;
   private boolean started;
   private volatile IOException failure;
-  private long total;
 
-  BodyInputStream(Http1Exchange exchange, Http1Input in, Limits limits, boolean chunked, long length) {
+  BodyInputStream(Http1Exchange exchange, Http1Connection conn, boolean chunked, long length) {
     this.exchange = exchange;
-    this.in = in;
-    this.limits = limits;
-    this.chunked = chunked;
-    this.remaining = chunked ? 0 : length;
-    this.idleNanos = limits.bodyIdleTimeoutNanos();
-    this.eof = !chunked && length == 0;
+    this.conn = conn;
+    this.in = conn.input;
+    this.decoder = new BodyDecoder(conn.limits(), chunked, length);
+    this.idleNanos = conn.limits().bodyIdleTimeoutNanos();
+    this.eof = decoder.atEnd();
   }
 
   boolean atEnd() {
@@ -46,67 +55,97 @@ final class BodyInputStream extends InputStream {
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];
-    int n = read(one, 0, 1);
+    int n;
+    do {
+      n = read(one, 0, 1);
+    } while (n == 0);
     return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
-  public synchronized int read(byte[] b, int off, int len) throws IOException {
-    java.util.Objects.checkFromIndexSize(off, len, b.length);
-    if (failure != null) {
-      throw new IOException(failure.getMessage(), failure);
+  public int read(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (conn.onLoop) {
+      return readThroughLoop(b, off, len);
     }
-    if (eof) {
-      return -1;
-    }
-    if (len == 0) {
-      return 0;
-    }
-    if (!started) {
-      started = true;
-      exchange.beforeFirstBodyRead();
-    }
-    try {
-      if (remaining == 0) {
-        // chunked only: a fixed body with nothing left is at eof
-        if (total > 0) {
-          crlf();
+    synchronized (this) {
+      int n = before(len);
+      if (n <= 0) {
+        return n;
+      }
+      try {
+        while (true) {
+          n = decode(b, off, len);
+          if (n != 0) {
+            return n;
+          }
+          if (in.fill(System.nanoTime() + idleNanos, 4096) < 0) {
+            throw ended();
+          }
         }
-        nextChunk();
-        if (eof) {
-          return -1;
-        }
+      } catch (SocketTimeoutException e) {
+        throw fail(idle());
+      } catch (IOException e) {
+        throw fail(e);
       }
-      int n = in.read(b, off, (int) Math.min(len, remaining), idleNanos);
-      if (n < 0) {
-        throw new EOFException("client closed the connection after " + total + " request body bytes");
-      }
-      remaining -= n;
-      total += n;
-      if (remaining == 0 && !chunked) {
-        eof = true;
-      }
-      return n;
-    } catch (SocketTimeoutException e) {
-      throw fail(new SocketTimeoutException("no request body byte for " + idleNanos / 1_000_000 + " ms"), false);
-    } catch (IOException e) {
-      throw fail(e, false);
-    } catch (RejectedRequestException e) {
-      throw fail(new IOException("malformed chunked request body: " + e.getMessage()), true);
     }
   }
 
   @Override
   public int available() {
-    return eof || failure != null ? 0 : (int) Math.min(remaining, Math.max(0, in.lim - in.pos));
+    return 0;
   }
 
-  /** Reads and discards the rest of the body if it is at most {@code limit} bytes; true if it was. */
+  // ---- LoopBody: the event loop's side
+
+  @Override
+  public SelectorLoop loop() {
+    return conn.onLoop ? conn.loop() : null;
+  }
+
+  @Override
+  public int readNow(byte[] b, int off, int len) throws IOException {
+    int n = before(len);
+    if (n <= 0) {
+      return n;
+    }
+    while (true) {
+      n = decode(b, off, len);
+      if (n != 0) {
+        return n;
+      }
+      int r;
+      try {
+        r = in.readNow(conn.channel());
+      } catch (IOException e) {
+        throw fail(e);
+      }
+      if (r == 0) {
+        return 0;
+      }
+      if (r < 0) {
+        throw fail(ended());
+      }
+    }
+  }
+
+  @Override
+  public void whenReadable(Runnable then) {
+    if (eof || failure != null) {
+      conn.loop().execute(then);
+    } else {
+      conn.awaitBody(then);
+    }
+  }
+
+  /** The connection's loop saw no body byte for the body idle timeout. Loop thread. */
+  void timedOut() {
+    fail(idle());
+  }
+
+  /** Discards the rest of the body if it is at most {@code limit} bytes; true if it was. Blocking mode. */
   synchronized boolean drain(long limit) {
     if (failure != null) {
-      return false;
-    }
-    if (!chunked && remaining > limit) {
       return false;
     }
     byte[] scratch = new byte[8192];
@@ -127,90 +166,135 @@ final class BodyInputStream extends InputStream {
     }
   }
 
+  // ---- shared
+
+  /** Before a read: throws a failure again; -1 at the end, 0 for an empty read, 1 to go on. */
+  private int before(int len) throws IOException {
+    IOException f = failure;
+    if (f != null) {
+      throw new IOException(f.getMessage(), f);
+    }
+    if (eof) {
+      return -1;
+    }
+    if (len == 0) {
+      return 0;
+    }
+    if (!started) {
+      started = true;
+      exchange.beforeFirstBodyRead();
+    }
+    return 1;
+  }
+
+  private int decode(byte[] b, int off, int len) throws IOException {
+    int n;
+    try {
+      n = decoder.decode(in, b, off, len);
+    } catch (RejectedRequestException e) {
+      throw fail(new IOException("malformed chunked request body: " + e.getMessage()), true);
+    }
+    if (decoder.atEnd()) {
+      eof = true;
+    }
+    return n;
+  }
+
+  private EOFException ended() {
+    return new EOFException("client closed the connection after " + decoder.total() + " request body bytes");
+  }
+
+  private SocketTimeoutException idle() {
+    return new SocketTimeoutException("no request body byte for " + idleNanos / 1_000_000 + " ms");
+  }
+
+  private IOException fail(IOException e) {
+    return fail(e, false);
+  }
+
+  /** Fails the body once (the first failure is the one every later read throws), closing the connection. */
   private IOException fail(IOException e, boolean malformed) {
-    failure = e;
+    synchronized (decoder) {
+      if (failure != null) {
+        return failure;
+      }
+      failure = e;
+    }
     exchange.bodyFailed(e, malformed);
     return e;
   }
 
-  /** Reads a chunk-size line; at the last chunk, the trailer section too. */
-  private void nextChunk() throws IOException, RejectedRequestException {
-    int lf = in.findLineEnd(Limits.MAX_CHUNK_LINE_BYTES, 0, limits.bodyIdleTimeoutNanos());
-    if (lf < 0) {
-      throw new RejectedRequestException(400, "chunk-size line longer than " + Limits.MAX_CHUNK_LINE_BYTES + " bytes");
+  /**
+   * A blocking read by a thread that is not the connection's loop: the loop reads for it (so the
+   * channel and the buffer keep one owner), and it waits.
+   */
+  private int readThroughLoop(byte[] b, int off, int len) throws IOException {
+    SelectorLoop loop = conn.loop();
+    if (loop.inLoop()) {
+      throw new IllegalStateException("blocking read of a request body on its event loop (the loop reads with readNow)");
     }
-    byte[] b = in.buf;
-    int start = in.pos;
-    if (lf == start || b[lf - 1] != '\r') {
-      throw new RejectedRequestException(400, "chunk-size line not ended by CRLF");
-    }
-    int end = lf - 1;
-    long size = 0;
-    int i = start;
-    for (; i < end; i++) {
-      int d = Character.digit(b[i], 16);
-      if (d < 0) {
-        break;
-      }
-      if (i - start >= 16 || (size >>> 59) != 0) {
-        throw new RejectedRequestException(400, "chunk size too large");
-      }
-      size = size << 4 | d;
-    }
-    if (i == start) {
-      throw new RejectedRequestException(400, "invalid chunk size");
-    }
-    // chunk-ext (RFC 9112 7.1.1): checked, then ignored
-    if (i < end) {
-      int ext = HttpSyntax.EXT_START;
-      for (int j = i; j < end && ext != HttpSyntax.EXT_INVALID; j++) {
-        ext = HttpSyntax.chunkExtNext(ext, b[j]);
-      }
-      if (!HttpSyntax.chunkExtComplete(ext)) {
-        throw new RejectedRequestException(400, "malformed chunk extension (expected: ;name[=token|quoted-string])");
-      }
-    }
-    in.pos = lf + 1;
-    if (size > 0) {
-      remaining = size;
-      return;
-    }
-    int budget = limits.maxHeaderBytes();
-    int fields = 0;
-    while (true) {
-      lf = in.findLineEnd(budget + 2, 0, limits.bodyIdleTimeoutNanos());
-      if (lf < 0) {
-        throw new RejectedRequestException(400, "trailer section too large");
-      }
-      start = in.pos;
-      b = in.buf;
-      if (lf == start || b[lf - 1] != '\r') {
-        throw new RejectedRequestException(400, "trailer line not ended by CRLF");
-      }
-      in.pos = lf + 1;
-      if (lf - 1 == start) {
-        eof = true;
-        return;
-      }
-      budget -= lf + 1 - start;
-      if (budget < 0 || ++fields > limits.maxHeaders()) {
-        throw new RejectedRequestException(400, "trailer section too large");
-      }
-      for (int k = start; k < lf - 1; k++) {
-        int c = b[k] & 0xff;
-        if (c < 0x20 && c != '\t' || c == 0x7f) {
-          throw new RejectedRequestException(400, "control character in a trailer field");
-        }
-      }
-    }
+    LoopRead r = new LoopRead(b, off, len);
+    loop.execute(r);
+    return r.await();
   }
 
-  /** The CRLF after a chunk's data. */
-  private void crlf() throws IOException, RejectedRequestException {
-    int lf = in.findLineEnd(2, 0, limits.bodyIdleTimeoutNanos());
-    if (lf != in.pos + 1 || in.buf[in.pos] != '\r') {
-      throw new RejectedRequestException(400, "chunk data not followed by CRLF");
+  /** One blocking read done by the loop for another thread. */
+  private final class LoopRead implements Runnable {
+    private final byte[] b;
+    private final int off;
+    private final int len;
+    private int count = Integer.MIN_VALUE; // guarded by this
+    private IOException error; // guarded by this
+    private boolean abandoned; // guarded by this
+
+    LoopRead(byte[] b, int off, int len) {
+      this.b = b;
+      this.off = off;
+      this.len = len;
     }
-    in.pos = lf + 1;
+
+    /** Loop thread: reads what has come, or waits for the socket without a thread. */
+    @Override
+    public synchronized void run() {
+      if (abandoned) {
+        return; // the reader gave up: its buffer is not ours to fill
+      }
+      try {
+        int n = readNow(b, off, len);
+        if (n == 0 && len > 0) {
+          whenReadable(this);
+          return;
+        }
+        count = n;
+      } catch (IOException e) {
+        error = e;
+      } catch (RuntimeException e) {
+        error = new IOException("request body: " + e, e);
+      }
+      notifyAll();
+    }
+
+    synchronized int await() throws IOException {
+      // the loop fails the body after the idle timeout; the grace only guards against a lost wake-up
+      long deadline = System.nanoTime() + idleNanos + OFF_LOOP_GRACE_NANOS;
+      while (count == Integer.MIN_VALUE && error == null) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          abandoned = true;
+          throw fail(idle());
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(this, left);
+        } catch (InterruptedException e) {
+          abandoned = true;
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while reading the request body");
+        }
+      }
+      if (error != null) {
+        throw new IOException(error.getMessage(), error);
+      }
+      return count;
+    }
   }
 }

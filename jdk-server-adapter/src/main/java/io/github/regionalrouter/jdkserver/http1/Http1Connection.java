@@ -5,7 +5,6 @@ import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -21,15 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * synchronously, the same task goes on; or, when it was completed from a {@link TaskTail} task and
  * the server may borrow another thread, that thread reads the next request once its task ends).
  *
- * <p>On an event loop ({@link Http1Server.Builder#eventLoop}) a connection starts non-blocking,
- * registered on the loop: the loop reads and parses request heads, calls the handler for a request
- * without a body (on the loop thread when the handler never blocks, else on the executor), and
- * writes what the client's socket takes at once ({@link LoopWriter} keeps the rest). So a
- * connection waiting for its next request, for discovery or for the upstream holds no thread, and
- * an answer can be written on the thread that read it from the upstream. A request with a body
- * moves its connection to the blocking mode above: the key is cancelled, the channel
- * made blocking, and a task of the executor goes on with the request; once that exchange is over
- * and nothing of the next request has come, the connection goes back to the loop.
+ * <p>On an event loop ({@link Http1Server.Builder#eventLoop}) a connection is non-blocking for
+ * life, registered on the loop: the loop reads and parses request heads, calls the handler (on the
+ * loop thread when the handler never blocks, else on the executor), and writes what the client's
+ * socket takes at once ({@link LoopWriter} keeps the rest). A request body is read by the loop too,
+ * when its reader asks ({@link BodyInputStream} is a {@code LoopBody}): reading stops while nobody
+ * asks, so a client sends no faster than its body is taken. So a connection waiting for its next
+ * request, for discovery, for the upstream or for its client's body holds no thread, and an answer
+ * can be written on the thread that read it from the upstream.
  */
 final class Http1Connection implements Runnable, SelectorLoop.Handler {
   /** Waiting for the first byte of a request: may be closed at once when the server closes. */
@@ -48,13 +46,15 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   private final long acceptedNanos;
   private boolean first = true;
   private Http1Exchange previous;
+  /** The exchange in progress on the loop, null between exchanges. Loop thread (set), any (read). */
+  private volatile Http1Exchange current;
   private final AtomicBoolean socketClosed = new AtomicBoolean();
 
   // ---- event-loop mode (channel and loop are null for a connection that is blocking from the start)
   private final SocketChannel channel;
   private final SelectorLoop loop;
-  /** Whether the connection is on its event loop (false once moved to blocking mode). */
-  volatile boolean onLoop;
+  /** Whether the connection lives on an event loop (else it is blocking for life). */
+  final boolean onLoop;
   private SelectionKey key; // loop thread
   /** When the loop's wait for a head (or the lingering close) ends, 0 when none; the timer enforces it. */
   private volatile long loopDeadline;
@@ -67,9 +67,8 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   private boolean inputEnded;
   /** Reading stopped while an exchange is in progress, with bytes of the next request kept. Guarded by this. */
   private boolean readPaused;
-  /** The exchange, and the unsent bytes, the blocking mode starts with after leaving the loop. */
-  private Http1Exchange handOver;
-  private ByteBuffer handOverBytes;
+  /** Waits for more of the request body (set by {@link #awaitBody}); run when the socket is readable. */
+  private volatile Runnable bodyWaiter;
 
   Http1Connection(Http1Server server, Socket socket) {
     this(server, socket, null, null);
@@ -88,9 +87,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     this.input = new Http1Input(socket, 16 * 1024);
     this.headParser = new RequestHeadParser(server.limits);
     this.output = new ResponseOutput(socket, server.limits.writeTimeoutNanos());
-    if (loop != null) {
+    this.onLoop = loop != null;
+    if (onLoop) {
       output.loopWriter = new LoopWriter(this, channel, loop);
-      onLoop = true;
     }
   }
 
@@ -106,33 +105,16 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     return (InetSocketAddress) socket.getRemoteSocketAddress();
   }
 
+  /** The blocking mode's connection task. */
   @Override
   public void run() {
     try {
-      Http1Exchange start = handOver;
-      if (start != null) {
-        // first task after leaving the event loop: what the loop could not send yet goes first
-        handOver = null;
-        ByteBuffer rest = handOverBytes;
-        handOverBytes = null;
-        if (rest != null && !output.writeNow(rest)) {
-          abort();
-          return;
-        }
-        previous = start;
-        if (!callHandler(start)) {
-          return;
-        }
-      }
       while (true) {
         if (previous != null && !previous.drainBody()) {
           lingerAndClose(); // its answer is out; more of its body may still come
           return;
         }
         previous = null;
-        if (loop != null && !input.hasBuffered() && backToLoop()) {
-          return; // the loop waits for the next request: no thread does
-        }
         Http1Exchange ex = nextExchange();
         if (ex == null) {
           return;
@@ -353,6 +335,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       if (d != 0 && now - d >= 0) {
         if (lingering) {
           closeSocket();
+        } else if (bodyWaiter != null) {
+          loopDeadline = 0;
+          loop.execute(this::bodyTimedOut);
         } else {
           close(); // no (complete) head in time: closed without an answer
         }
@@ -392,6 +377,12 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     LoopWriter w = output.loopWriter;
     if (w != null) {
       w.closed();
+    }
+    Runnable waiter = bodyWaiter;
+    if (waiter != null) {
+      // the body's reader finds the connection closed
+      bodyWaiter = null;
+      onLoop(waiter);
     }
     if (onLoop && !loop.inLoop()) {
       // a registered channel's socket is closed by its selector's next selection: wake it
@@ -445,32 +436,43 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     }
   }
 
+  SelectorLoop loop() {
+    return loop;
+  }
+
+  SocketChannel channel() {
+    return channel;
+  }
+
   /**
-   * After a request with a body, once its exchange is over and nothing of the next request has
-   * come: the connection goes back to the loop, so waiting for its next request holds no thread.
-   * Connection task, in blocking mode; false (staying in blocking mode) if it cannot.
+   * Runs {@code then} once the socket is readable, for the request body's reader; meanwhile the
+   * body idle timeout runs. Loop thread.
    */
-  private boolean backToLoop() {
-    if (loop.isClosed() || server.draining()) {
-      return false; // nextExchange closes it
+  void awaitBody(Runnable then) {
+    if (state.get() == CLOSED) {
+      loop.execute(then); // it finds the connection closed
+      return;
     }
-    try {
-      channel.configureBlocking(false); // allowed: not registered since it left the loop
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
+    bodyWaiter = then;
+    loopDeadline = System.nanoTime() + server.limits.bodyIdleTimeoutNanos();
     synchronized (this) {
-      exchangeActive = false;
-      inputEnded = false;
       readPaused = false;
     }
-    headStarted = false;
-    output.loopWriter = new LoopWriter(this, channel, loop);
-    loopDeadline = System.nanoTime() + server.limits.keepAliveIdleTimeoutNanos();
-    state.set(IDLE);
-    onLoop = true;
-    loop.execute(this::register);
-    return true;
+    interest(SelectionKey.OP_READ, true);
+  }
+
+  /** No body byte came for the body idle timeout: the body fails, its reader is told. Loop thread. */
+  private void bodyTimedOut() {
+    Runnable waiter = bodyWaiter;
+    if (waiter == null) {
+      return; // a byte came meanwhile
+    }
+    bodyWaiter = null;
+    Http1Exchange ex = current;
+    if (ex != null && ex.body() != null) {
+      ex.body().timedOut(); // closes the connection
+    }
+    waiter.run();
   }
 
   /** Turns {@code op} on or off in the key's interest set. Loop thread. */
@@ -507,6 +509,14 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
   private void onReadable() {
     if (lingering) {
       discard();
+      return;
+    }
+    Runnable waiter = bodyWaiter;
+    if (waiter != null) {
+      // the body's reader reads what came
+      bodyWaiter = null;
+      loopDeadline = 0;
+      waiter.run();
       return;
     }
     synchronized (this) {
@@ -580,10 +590,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       synchronized (this) {
         exchangeActive = true;
       }
-      if (ex.hasBody()) {
-        toBlocking(ex);
-        return;
-      }
+      current = ex;
       if (!serveOnLoop(ex)) {
         return;
       }
@@ -611,12 +618,54 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
 
   private void exchangeDoneOnLoop(Http1Exchange ex, boolean keepAlive) {
     if (!keepAlive || server.draining()) {
-      onLoop(this::closeAfterExchange);
+      onLoop(() -> closeAfterExchange(ex));
       return;
     }
+    if (!ex.bodyConsumed()) {
+      // answered before its body was read: the rest is read and dropped before the next request
+      onLoop(() -> drainOnLoop(ex, Limits.BODY_DRAIN_LIMIT));
+      return;
+    }
+    nextOnLoop(ex);
+  }
+
+  /**
+   * Reads and drops the rest of an answered request's body, then goes on to the next request;
+   * closes (lingering) past {@code left} bytes. Loop thread.
+   */
+  private void drainOnLoop(Http1Exchange ex, long left) {
+    BodyInputStream body = ex.body();
+    byte[] scratch = new byte[(int) Math.min(8192, Math.max(1, left))];
+    while (true) {
+      int n;
+      try {
+        n = body.readNow(scratch, 0, scratch.length);
+      } catch (IOException e) {
+        return; // the body failed: its connection is closed
+      }
+      if (n < 0) {
+        nextOnLoop(ex);
+        return;
+      }
+      if (n == 0) {
+        long l = left;
+        body.whenReadable(() -> drainOnLoop(ex, l));
+        return;
+      }
+      left -= n;
+      if (left < 0) {
+        lingerAndClose();
+        return;
+      }
+    }
+  }
+
+  /** The exchange is over, its body read: the next request, parsed now or when it comes. */
+  private void nextOnLoop(Http1Exchange ex) {
     boolean resume;
     synchronized (this) {
       exchangeActive = false;
+      current = null;
       resume = input.hasBuffered() || readPaused || inputEnded;
       if (!input.hasBuffered()) {
         state.set(IDLE);
@@ -654,9 +703,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     }
   }
 
-  /** Like {@link #closeAfter}: lingering when bytes of the client's are kept unread. Loop thread. */
-  private void closeAfterExchange() {
-    if (input.hasBuffered()) {
+  /** Like {@link #closeAfter}: lingering when the client may still be sending. Loop thread. */
+  private void closeAfterExchange(Http1Exchange ex) {
+    if (input.hasBuffered() || !ex.bodyConsumed()) {
       lingerAndClose();
     } else {
       close();
@@ -698,39 +747,5 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
         return;
       }
     }
-  }
-
-  /**
-   * A request with a body: the connection leaves the loop for the blocking mode, where the body is
-   * read by whoever reads it and the handler runs on the executor, until {@link #backToLoop}.
-   * Loop thread.
-   */
-  private void toBlocking(Http1Exchange ex) {
-    SelectionKey k = key;
-    key = null;
-    k.cancel();
-    // the channel can be made blocking once the selector has dropped the cancelled key
-    loop.afterNextSelect(() -> {
-      if (state.get() == CLOSED) {
-        return;
-      }
-      LoopWriter w = output.loopWriter;
-      handOverBytes = w.detach();
-      output.loopWriter = null;
-      onLoop = false;
-      try {
-        channel.configureBlocking(true);
-      } catch (IOException | RuntimeException e) {
-        abort();
-        return;
-      }
-      handOver = ex;
-      try {
-        server.executor.execute(this);
-      } catch (RejectedExecutionException e) {
-        handOver = null;
-        abort();
-      }
-    });
   }
 }

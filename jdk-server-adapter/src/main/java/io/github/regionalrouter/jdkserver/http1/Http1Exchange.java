@@ -3,6 +3,7 @@ package io.github.regionalrouter.jdkserver.http1;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.forward.RequestBody;
 import io.github.regionalrouter.forward.ResponseSink;
+import io.github.regionalrouter.internal.loop.LoopSink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -28,7 +29,7 @@ import java.util.Set;
  * <p>Framing is the server's: {@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}
  * and {@code Keep-Alive} given to {@link #sendHead} are dropped and replaced by the server's own.
  */
-public final class Http1Exchange implements InboundRequest, RequestBody, ResponseSink {
+public final class Http1Exchange implements InboundRequest, RequestBody, ResponseSink, LoopSink {
   private static final int NOT_STARTED = 0;
   private static final int HEAD_SENT = 1;
   private static final int COMPLETED = 2;
@@ -56,7 +57,7 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     this.conn = conn;
     this.head = head;
     this.body = head.framing == ParsedRequestHead.NO_BODY ? null
-        : new BodyInputStream(this, conn.input, conn.limits(), head.framing == ParsedRequestHead.CHUNKED, head.contentLength);
+        : new BodyInputStream(this, conn, head.framing == ParsedRequestHead.CHUNKED, head.contentLength);
   }
 
   @Override
@@ -133,7 +134,9 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   /**
    * The request body, de-framed: its end is -1; a malformed chunk, an early end of stream, a reset
    * or no byte for the body idle timeout is an {@link IOException} (the connection is then closed).
-   * Empty for a request without a body. A request with {@code Expect: 100-continue} gets its
+   * Empty for a request without a body. Reads block, so on an event-loop connection they must not
+   * be made on the loop's thread (they throw {@link IllegalStateException} there); the stream is
+   * then also an {@code internal.loop.LoopBody} the loop reads without blocking. A request with {@code Expect: 100-continue} gets its
    * {@code 100 Continue} at the first read, unless a response was started before (the connection
    * then closes after the response); other {@code Expect} values are ignored. Chunk extensions are
    * ignored; trailer fields are read, bounded like the header section, and discarded.
@@ -421,6 +424,17 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     return w != null && w.flushed();
   }
 
+  /**
+   * On the event loop, with written bytes the client's socket has not taken yet: runs
+   * {@code then} on the loop once they are out (or the connection closed) and returns true. Else
+   * false, and nothing is run.
+   */
+  @Override
+  public boolean whenWritten(Runnable then) {
+    LoopWriter w = conn.output.loopWriter;
+    return conn.onLoop && w != null && w.whenWritten(then);
+  }
+
   /** Whether {@link #sendHead} has been called. */
   public boolean responseStarted() {
     synchronized (lock) {
@@ -483,6 +497,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
         abortLocked(t);
       }
     }
+  }
+
+  /** The body stream, null for a request without a body. */
+  BodyInputStream body() {
+    return body;
   }
 
   /** Whether the request body, if any, was read to its end (or failed: nothing more is read then). */

@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turn by the acceptor (see
  * {@link Http1Connection}): no thread per connection while it waits for a request or an answer,
  * non-blocking writes, and the handler called on the loop thread when it never blocks
- * ({@link Builder#nonBlockingHandler}). A request with a body moves its connection to the
- * blocking mode.
+ * ({@link Builder#nonBlockingHandler}). A connection stays on its loop for life, bodies included:
+ * the loop reads a request body when its reader asks, without blocking for the fast lane of the
+ * same loop, or for a blocking reader on another thread.
  *
  * <p>Immutable settings; thread-safe. Build with {@link #builder()}, then {@link #start()}.
  */
@@ -458,7 +459,9 @@ public final class Http1Server implements AutoCloseable {
 
     /**
      * Whether the handler never blocks, so that an event-loop server may call it on the loop
-     * thread for a request without a body (else it is called on the executor); false unless set.
+     * thread (else it is called on the executor); false unless set. Such a handler must not read
+     * a request body on the loop thread: it hands the {@linkplain Http1Exchange#requestBody()
+     * body} to another thread, or to a reader on the same loop that reads it without blocking.
      */
     public Builder nonBlockingHandler(boolean never) {
       this.nonBlockingHandler = never;

@@ -147,16 +147,28 @@ final class LoopWriter {
 
   /**
    * Runs {@code action} (on the loop) once everything written has reached the socket: now if it
-   * has, else when the loop has written the rest. Loop thread.
+   * has, else when the loop has written the rest (or the connection closed). Loop thread.
    */
   void whenFlushed(Runnable action) {
-    synchronized (this) {
-      if (pending != null) {
-        whenFlushed = action;
-        return;
-      }
+    if (!whenWritten(action)) {
+      action.run();
     }
-    action.run();
+  }
+
+  /**
+   * With bytes the socket has not taken: runs {@code action} on the loop once they are out, or
+   * once the connection closed, and returns true. Else false, and nothing is run. Any thread.
+   */
+  synchronized boolean whenWritten(Runnable action) {
+    if (pending == null || closed) {
+      return false;
+    }
+    Runnable before = whenFlushed;
+    whenFlushed = before == null ? action : () -> {
+      before.run();
+      action.run();
+    };
+    return true;
   }
 
   /** Called by the server's timer: true if bytes have waited for the client past the write timeout. */
@@ -164,21 +176,25 @@ final class LoopWriter {
     return pending != null && now - pendingDeadline >= 0;
   }
 
-  /** The connection closed: writers waiting give up. */
-  synchronized void closed() {
-    closed = true;
-    pending = null;
-    whenFlushed = null;
-    notifyAll();
-  }
-
   /**
-   * Hands what is still pending to the blocking mode the connection switches to: returns it (or
-   * null) and stops taking writes. Loop thread, while no exchange writes.
+   * The connection closed: writers waiting give up, and what waited for the bytes to go out runs
+   * now (on the loop), to find the connection closed.
    */
-  synchronized ByteBuffer detach() {
-    ByteBuffer p = pending;
-    pending = null;
-    return p;
+  void closed() {
+    Runnable then;
+    synchronized (this) {
+      closed = true;
+      pending = null;
+      then = whenFlushed;
+      whenFlushed = null;
+      notifyAll();
+    }
+    if (then != null) {
+      if (loop.inLoop()) {
+        then.run();
+      } else {
+        loop.execute(then);
+      }
+    }
   }
 }

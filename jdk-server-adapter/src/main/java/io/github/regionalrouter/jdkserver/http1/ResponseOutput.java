@@ -228,16 +228,6 @@ final class ResponseOutput {
     }
   }
 
-  /** Writes {@code b} (a heap buffer) straight to the socket; false if the client is gone. */
-  boolean writeNow(ByteBuffer b) {
-    try {
-      writeSocket(b.array(), b.arrayOffset() + b.position(), b.remaining());
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   void flush() throws IOException {
     if (count > 0) {
       int n = count;

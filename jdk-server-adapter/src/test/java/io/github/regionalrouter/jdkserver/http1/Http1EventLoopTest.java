@@ -39,30 +39,78 @@ class Http1EventLoopTest {
   }
 
   @Test
-  void aNonBlockingHandlerIsCalledOnTheLoopThreadForARequestWithoutABody() throws Exception {
-    // (a request with a body moves its connection to blocking mode, and back once it is over)
+  void aNonBlockingHandlerIsCalledOnTheLoopThreadForEveryRequestAndItsBodyIsReadByTheLoop() throws Exception {
+    // a connection stays on its loop, bodies included: the handler hands a body to a reader thread,
+    // whose blocking reads the loop serves
     List<String> onLoop = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      start(ex -> {
+        onLoop.add(ex.method() + " " + SelectorLoop.inLoopThread());
+        if (!ex.hasBody()) {
+          ex.respond(200, ex.method() + " 0");
+          return;
+        }
+        readers.execute(() -> {
+          try {
+            byte[] body = ex.requestBody().readAllBytes();
+            ex.respond(200, ex.method() + " " + new String(body, java.nio.charset.StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            ex.abort();
+          }
+        });
+      });
+      try (RawClient c = new RawClient(server.address())) {
+        c.send(GET);
+        assertThat(c.read().text()).isEqualTo("GET 0\n");
+        c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
+        assertThat(c.read().text()).isEqualTo("POST hello\n");
+        c.send(GET);
+        assertThat(c.read().text()).isEqualTo("GET 0\n");
+        // a chunked POST and a GET pipelined: the GET waits for the POST
+        c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + GET);
+        assertThat(c.read().text()).isEqualTo("POST abc\n");
+        assertThat(c.read().text()).isEqualTo("GET 0\n");
+        // a body dripped byte by byte: each read waits on the loop, not on a socket
+        c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nx");
+        c.send("y");
+        c.send("z");
+        assertThat(c.read().text()).isEqualTo("POST xyz\n");
+      }
+      assertThat(onLoop).containsExactly("GET true", "POST true", "GET true", "POST true", "GET true", "POST true");
+    } finally {
+      readers.shutdownNow();
+    }
+  }
+
+  @Test
+  void anUnreadBodyIsDroppedOnTheLoopBeforeTheNextRequest() throws Exception {
+    start(ex -> ex.respond(200, ex.method() + " " + ex.target())); // answers without reading the body
+    try (RawClient c = new RawClient(server.address())) {
+      c.send("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhe");
+      assertThat(c.read().text()).isEqualTo("POST /a\n");
+      c.send("llo" + GET);
+      assertThat(c.read().text()).isEqualTo("GET /\n");
+    }
+  }
+
+  @Test
+  void aBlockingBodyReadOnTheLoopThreadIsRefused() throws Exception {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
     start(ex -> {
-      onLoop.add(ex.method() + " " + SelectorLoop.inLoopThread());
-      byte[] body = ex.requestBody().readAllBytes();
-      ex.respond(200, ex.method() + " " + body.length);
+      try {
+        ex.requestBody().read(new byte[8]);
+      } catch (RuntimeException e) {
+        thrown.set(e);
+      }
+      ex.respond(200, "done");
     });
     try (RawClient c = new RawClient(server.address())) {
-      c.send(GET);
-      assertThat(c.read().text()).isEqualTo("GET 0\n");
-      c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello");
-      assertThat(c.read().text()).isEqualTo("POST 5\n");
-      // the POST was served in blocking mode; then the connection went back to the loop
-      c.send(GET);
-      assertThat(c.read().text()).isEqualTo("GET 0\n");
-      // a POST and a GET pipelined: the GET waits for the POST, in blocking mode
-      c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc" + GET);
-      assertThat(c.read().text()).isEqualTo("POST 3\n");
-      assertThat(c.read().text()).isEqualTo("GET 0\n");
-      c.send(GET);
-      assertThat(c.read().text()).isEqualTo("GET 0\n");
+      c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello" + GET);
+      assertThat(c.read().text()).isEqualTo("done\n");
+      assertThat(c.read().text()).isEqualTo("done\n");
     }
-    assertThat(onLoop).containsExactly("GET true", "POST false", "GET true", "POST false", "GET false", "GET true");
+    assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("event loop");
   }
 
   @Test
