@@ -15,7 +15,7 @@ public interface LoadBalancer {
    * Picks an endpoint that is not ejected at {@code nowNanos}, or {@code null} if all are.
    *
    * @param endpoints the cluster's endpoints, never empty
-   * @param nowNanos the current time of the cluster's
+   * @param nowNanos the time to judge ejection at, read from the cluster's
    *     {@link io.github.regionalrouter.resolve.Ticker}, in nanoseconds
    * @return the endpoint chosen, or {@code null}
    */
