@@ -752,7 +752,8 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * The effective configuration, secrets redacted, that {@code /config} shows; empty unless set.
      *
-     * @param redactedConfig called on each {@code /config} request; not null, must not return secrets
+     * @param redactedConfig called on each {@code /config} request; not null, must not return
+     *     secrets
      * @return this builder
      */
     public Builder config(Supplier<Map<String, Object>> redactedConfig) {

@@ -205,7 +205,8 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    * Like {@link #sendHead(int, Map, long)}, with headers as an ordered list of name-value pairs.
    *
    * @param status the status code, 200-599
-   * @param headers the headers as name-value pairs, in order; framing headers are not taken from here
+   * @param headers the headers as name-value pairs, in order; framing headers are not taken from
+   *     here
    * @param contentLength the body length, or {@code -1}, as for {@link #sendHead(int, Map, long)}
    * @throws IOException if writing to the client fails (the client is gone, or the write timed out)
    */
