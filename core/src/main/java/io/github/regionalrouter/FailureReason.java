@@ -36,12 +36,20 @@ public enum FailureReason {
     this.defaultStatus = defaultStatus;
   }
 
-  /** The stable, lower-case code of this reason, e.g. {@code discovery_unavailable}. */
+  /**
+   * The stable, lower-case code of this reason, e.g. {@code discovery_unavailable}.
+   *
+   * @return the code
+   */
   public String code() {
     return code;
   }
 
-  /** The HTTP status an adapter answers with unless configured otherwise. */
+  /**
+   * The HTTP status an adapter answers with unless configured otherwise.
+   *
+   * @return the default HTTP status, 400-599
+   */
   public int defaultStatus() {
     return defaultStatus;
   }

@@ -162,7 +162,11 @@ public final class RegionalRouter implements AutoCloseable {
     };
   }
 
-  /** Starts building a router. */
+  /**
+   * Starts building a router.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -176,6 +180,9 @@ public final class RegionalRouter implements AutoCloseable {
    * {@link RouteContext#path()} says),
    * {@code discovery_unavailable} (resolution failed, no stale answer, no fallback region),
    * {@code cluster_not_found}, or {@code no_healthy_endpoint}. This method never throws for those.
+   *
+   * @param request the request as the adapter received it; not null
+   * @return a stage completing with the decision, or exceptionally with a {@link RoutingException}
    */
   public CompletionStage<RouteDecision> decide(InboundRequest request) {
     Objects.requireNonNull(request, "request");
@@ -335,22 +342,38 @@ public final class RegionalRouter implements AutoCloseable {
     return t;
   }
 
-  /** The routing header's name, e.g. {@code region}. */
+  /**
+   * The routing header's name, e.g. {@code region}.
+   *
+   * @return the routing header's name
+   */
   public String routingHeader() {
     return settings.routingHeader;
   }
 
-  /** The headers added to every response, in order. */
+  /**
+   * The headers added to every response, in order.
+   *
+   * @return the response headers (name to value), in order
+   */
   public Map<String, String> responseHeaders() {
     return settings.responseHeaders;
   }
 
-  /** The clusters. */
+  /**
+   * The clusters.
+   *
+   * @return this router's clusters
+   */
   public ClusterRegistry clusters() {
     return clusters;
   }
 
-  /** The built-in counters. */
+  /**
+   * The built-in counters.
+   *
+   * @return this router's {@link RouterStats}
+   */
   public RouterStats stats() {
     return stats;
   }
@@ -360,42 +383,72 @@ public final class RegionalRouter implements AutoCloseable {
    * forwarder reports {@link RoutingListener#onForwarded} and
    * {@link RoutingListener#onUpstreamFailure} to it. A listener that throws is logged (at most once
    * a minute per listener) and skipped: it never changes a request's outcome.
+   *
+   * @return the combined listener; never null
    */
   public RoutingListener listener() {
     return listener;
   }
 
-  /** The cache's counters, if caching is on. */
+  /**
+   * The cache's counters, if caching is on.
+   *
+   * @return the cache's counters; empty when caching is off
+   */
   public Optional<CacheStats> cacheStats() {
     return cache == null ? Optional.empty() : Optional.of(cache.stats());
   }
 
-  /** The region used when resolution fails or answers unknown, if set. */
+  /**
+   * The region used when resolution fails or answers unknown, if set.
+   *
+   * @return the fallback region; empty if not set
+   */
   public Optional<String> fallbackRegion() {
     return Optional.ofNullable(fallbackRegion);
   }
 
-  /** The status answered for {@code cluster_not_found}. */
+  /**
+   * The status answered for {@code cluster_not_found}.
+   *
+   * @return 503, 404 or 500
+   */
   public int clusterNotFoundStatus() {
     return clusterNotFoundStatus;
   }
 
-  /** The deadline of region resolution. */
+  /**
+   * The deadline of region resolution.
+   *
+   * @return the resolve timeout; positive
+   */
   public Duration resolveTimeout() {
     return resolveTimeout;
   }
 
-  /** The resolver, as configured (without the cache). */
+  /**
+   * The resolver, as configured (without the cache).
+   *
+   * @return the resolver given to the builder
+   */
   public RegionResolver resolver() {
     return resolver;
   }
 
-  /** The cache settings, if caching is on. */
+  /**
+   * The cache settings, if caching is on.
+   *
+   * @return the cache settings; empty when caching is off
+   */
   public Optional<ResolverCache> cacheSettings() {
     return Optional.ofNullable(cacheSettings);
   }
 
-  /** The route selector. */
+  /**
+   * The route selector.
+   *
+   * @return the route selector in use
+   */
   public RouteSelector routeSelector() {
     return selector;
   }
@@ -432,7 +485,13 @@ public final class RegionalRouter implements AutoCloseable {
 
     private Builder() {}
 
-    /** The routing header's name; {@code region} unless set. */
+    /**
+     * The routing header's name; {@code region} unless set.
+     *
+     * @param name the header name; not null, an HTTP token
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is not a valid header name
+     */
     public Builder routingHeader(String name) {
       Objects.requireNonNull(name, "routingHeader");
       if (!HeaderNames.isToken(name)) {
@@ -443,13 +502,23 @@ public final class RegionalRouter implements AutoCloseable {
       return this;
     }
 
-    /** The resolver of regions. Required. */
+    /**
+     * The resolver of regions. Required.
+     *
+     * @param resolver the resolver; not null
+     * @return this builder
+     */
     public Builder resolver(RegionResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 
-    /** The HTTP discovery resolver this builder describes. */
+    /**
+     * The HTTP discovery resolver this builder describes.
+     *
+     * @param discovery the discovery resolver's builder, built now; not null
+     * @return this builder
+     */
     public Builder resolver(HttpDiscoveryResolver.Builder discovery) {
       return resolver(discovery.build());
     }
@@ -457,6 +526,9 @@ public final class RegionalRouter implements AutoCloseable {
     /**
      * The cache in front of the resolver; {@link ResolverCache#defaults()} unless set (30 s TTL,
      * 5 s for unknown hosts, 100,000 hosts).
+     *
+     * @param cache the cache settings; not null
+     * @return this builder
      */
     public Builder cache(ResolverCache cache) {
       this.cache = Objects.requireNonNull(cache, "cache");
@@ -464,7 +536,11 @@ public final class RegionalRouter implements AutoCloseable {
       return this;
     }
 
-    /** Turns the cache off: every request asks the resolver. */
+    /**
+     * Turns the cache off: every request asks the resolver.
+     *
+     * @return this builder
+     */
     public Builder noCache() {
       this.cache = null;
       this.cacheSet = true;
@@ -474,6 +550,10 @@ public final class RegionalRouter implements AutoCloseable {
     /**
      * The deadline of region resolution, cache miss included: after it the request gets the fallback
      * region, or fails with {@code discovery_unavailable}. 2 seconds unless set.
+     *
+     * @param timeout the deadline; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder resolveTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "resolveTimeout");
@@ -488,13 +568,22 @@ public final class RegionalRouter implements AutoCloseable {
      * The region used when resolution fails with no stale answer, or answers unknown. None unless
      * set: failures then answer 503 {@code discovery_unavailable}, unknown hosts
      * {@code cluster_not_found}.
+     *
+     * @param region the fallback region; not null, a valid region name
+     * @return this builder
      */
     public Builder fallbackRegion(String region) {
       this.fallbackRegion = RegionAnswer.of(Objects.requireNonNull(region, "fallbackRegion")).regionOrNull();
       return this;
     }
 
-    /** The status of {@code cluster_not_found}: 503 (the default), 404 or 500. */
+    /**
+     * The status of {@code cluster_not_found}: 503 (the default), 404 or 500.
+     *
+     * @param status 503, 404 or 500
+     * @return this builder
+     * @throws IllegalArgumentException for any other status
+     */
     public Builder clusterNotFoundStatus(int status) {
       if (status != 503 && status != 404 && status != 500) {
         throw new IllegalArgumentException(
@@ -507,24 +596,44 @@ public final class RegionalRouter implements AutoCloseable {
     /**
      * How the cluster is chosen; {@link RouteSelector#byHeader} of the routing header unless set
      * (Envoy's {@code cluster_header}).
+     *
+     * @param selector the route selector; not null
+     * @return this builder
      */
     public Builder routeSelector(RouteSelector selector) {
       this.selector = Objects.requireNonNull(selector, "routeSelector");
       return this;
     }
 
-    /** Adds a cluster. At least one is required. */
+    /**
+     * Adds a cluster. At least one is required.
+     *
+     * @param cluster the cluster; not null, its name unique among this router's clusters
+     * @return this builder
+     */
     public Builder cluster(Cluster cluster) {
       clusters.add(Objects.requireNonNull(cluster, "cluster"));
       return this;
     }
 
-    /** Adds the cluster {@code cluster} describes. */
+    /**
+     * Adds the cluster {@code cluster} describes.
+     *
+     * @param cluster the cluster's builder, built now; not null
+     * @return this builder
+     */
     public Builder cluster(Cluster.Builder cluster) {
       return cluster(cluster.build());
     }
 
-    /** Adds a header to every response, e.g. {@code Processed-By: Regional Router}. */
+    /**
+     * Adds a header to every response, e.g. {@code Processed-By: Regional Router}.
+     *
+     * @param name the header name; not null, an HTTP token
+     * @param value the header value; not null, without CR, LF or NUL
+     * @return this builder
+     * @throws IllegalArgumentException if the name or the value is not valid in a header
+     */
     public Builder responseHeader(String name, String value) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(value, "value");
@@ -539,7 +648,12 @@ public final class RegionalRouter implements AutoCloseable {
       return this;
     }
 
-    /** Adds a listener of routing events. */
+    /**
+     * Adds a listener of routing events.
+     *
+     * @param listener the listener; not null
+     * @return this builder
+     */
     public Builder listener(RoutingListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
@@ -548,6 +662,7 @@ public final class RegionalRouter implements AutoCloseable {
     /**
      * Builds the router.
      *
+     * @return a new router
      * @throws IllegalStateException if no resolver or no cluster was given, or two clusters share
      *     a name
      */

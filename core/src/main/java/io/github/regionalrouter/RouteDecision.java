@@ -67,32 +67,57 @@ public final class RouteDecision implements RouteContext {
     return region;
   }
 
-  /** Where {@link #region()} came from. */
+  /**
+   * Where {@link #region()} came from.
+   *
+   * @return the source of the region
+   */
   public RegionSource regionSource() {
     return regionSource;
   }
 
-  /** The name of the routing header, e.g. {@code region}. */
+  /**
+   * The name of the routing header, e.g. {@code region}.
+   *
+   * @return the routing header's name
+   */
   public String routingHeader() {
     return settings.routingHeader;
   }
 
-  /** Whether {@code name} is the routing header (compared ignoring case). */
+  /**
+   * Whether {@code name} is the routing header (compared ignoring case).
+   *
+   * @param name a header name, any case
+   * @return true if {@code name} equals the routing header's name ignoring case
+   */
   public boolean isRoutingHeader(String name) {
     return settings.routingHeader.equalsIgnoreCase(name);
   }
 
-  /** The cluster chosen. */
+  /**
+   * The cluster chosen.
+   *
+   * @return the cluster chosen
+   */
   public Cluster cluster() {
     return cluster;
   }
 
-  /** The endpoint of {@link #cluster()} chosen by its load balancer. */
+  /**
+   * The endpoint of {@link #cluster()} chosen by its load balancer.
+   *
+   * @return the endpoint chosen
+   */
   public Endpoint endpoint() {
     return endpoint;
   }
 
-  /** Headers to add to the response, e.g. {@code Processed-By: Regional Router}; in order. */
+  /**
+   * Headers to add to the response, e.g. {@code Processed-By: Regional Router}; in order.
+   *
+   * @return the response headers (name to value), in order
+   */
   public Map<String, String> responseHeaders() {
     return settings.responseHeaders;
   }

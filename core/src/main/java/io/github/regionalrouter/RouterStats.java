@@ -80,12 +80,20 @@ public final class RouterStats implements RoutingListener {
     }
   }
 
-  /** Calls made to the resolver (discovery calls, for the HTTP resolver). */
+  /**
+   * Calls made to the resolver (discovery calls, for the HTTP resolver).
+   *
+   * @return the number of resolver calls
+   */
   public long resolverCalls() {
     return resolverCalls.sum();
   }
 
-  /** Resolver calls that failed. */
+  /**
+   * Resolver calls that failed.
+   *
+   * @return the number of failed resolver calls
+   */
   public long resolverFailures() {
     return resolverFailures.sum();
   }
@@ -95,7 +103,11 @@ public final class RouterStats implements RoutingListener {
     fallbacks.increment();
   }
 
-  /** Counts a response sent to a client with {@code status}. */
+  /**
+   * Counts a response sent to a client with {@code status}.
+   *
+   * @param status the HTTP status; values outside 100-599 are not counted
+   */
   public void recordStatus(int status) {
     if (status >= 100 && status < 600) {
       byStatus[status].increment();
@@ -113,42 +125,76 @@ public final class RouterStats implements RoutingListener {
     inFlight.decrement();
   }
 
-  /** Requests in the proxy now. */
+  /**
+   * Requests in the proxy now.
+   *
+   * @return the number of requests started and not yet finished
+   */
   public long inFlight() {
     return inFlight.sum();
   }
 
-  /** Decisions made. */
+  /**
+   * Decisions made.
+   *
+   * @return the number of decisions
+   */
   public long decisions() {
     return decisions.sum();
   }
 
-  /** Failures counted for {@code reason}. */
+  /**
+   * Failures counted for {@code reason}.
+   *
+   * @param reason the failure reason
+   * @return the number of failures with {@code reason}
+   */
   public long failures(FailureReason reason) {
     return failures.get(reason).sum();
   }
 
-  /** Fresh cache hits. */
+  /**
+   * Fresh cache hits.
+   *
+   * @return the number of fresh cache hits
+   */
   public long cacheHits() {
     return cacheHits.sum();
   }
 
-  /** Stale cache hits. */
+  /**
+   * Stale cache hits.
+   *
+   * @return the number of stale cache hits
+   */
   public long cacheStaleHits() {
     return cacheStaleHits.sum();
   }
 
-  /** Cache misses. */
+  /**
+   * Cache misses.
+   *
+   * @return the number of cache misses
+   */
   public long cacheMisses() {
     return cacheMisses.sum();
   }
 
-  /** Times the fallback region was used. */
+  /**
+   * Times the fallback region was used.
+   *
+   * @return the number of fallbacks
+   */
   public long fallbacks() {
     return fallbacks.sum();
   }
 
-  /** Responses sent with {@code status}. */
+  /**
+   * Responses sent with {@code status}.
+   *
+   * @param status the HTTP status
+   * @return the number of responses with {@code status}; 0 outside 100-599
+   */
   public long responses(int status) {
     return status >= 100 && status < 600 ? byStatus[status].sum() : 0;
   }
@@ -158,6 +204,8 @@ public final class RouterStats implements RoutingListener {
    * {@code inFlight}, {@code decisions}, {@code fallbacks}, {@code cache} (hits, stale, misses),
    * {@code failures} (by reason code), {@code clusters} (decisions by cluster), {@code status}
    * (responses by status).
+   *
+   * @return a new mutable map of the counters now
    */
   public Map<String, Object> snapshot() {
     Map<String, Object> m = new LinkedHashMap<>();

@@ -120,63 +120,108 @@ public final class Cluster implements AutoCloseable {
    *
    * @param name the cluster name, matched exactly against the routing header; a safe region name
    *     ({@code [A-Za-z0-9_.-]{1,64}})
+   * @return a new builder of a cluster named {@code name}
    * @throws IllegalArgumentException if the name is not safe
    */
   public static Builder named(String name) {
     return new Builder(name);
   }
 
-  /** The cluster's name. */
+  /**
+   * The cluster's name.
+   *
+   * @return the name
+   */
   public String name() {
     return name;
   }
 
-  /** The endpoints, in the order given. */
+  /**
+   * The endpoints, in the order given.
+   *
+   * @return the endpoints, unmodifiable; never empty
+   */
   public List<Endpoint> endpoints() {
     return endpoints;
   }
 
-  /** The SNI server name sent to IP-literal endpoints, if set. */
+  /**
+   * The SNI server name sent to IP-literal endpoints, if set.
+   *
+   * @return the SNI server name; empty if not set
+   */
   public java.util.Optional<String> sni() {
     return java.util.Optional.ofNullable(sni);
   }
 
-  /** How long opening a connection to an endpoint may take. */
+  /**
+   * How long opening a connection to an endpoint may take.
+   *
+   * @return the connect timeout; positive
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** How long an endpoint may take to answer with its status and headers. */
+  /**
+   * How long an endpoint may take to answer with its status and headers.
+   *
+   * @return the request timeout; positive
+   */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** The HTTP version used upstream. */
+  /**
+   * The HTTP version used upstream.
+   *
+   * @return the upstream HTTP version
+   */
   public HttpClient.Version version() {
     return version;
   }
 
-  /** The load balancing policy's config name: {@code round_robin} or {@code least_request}. */
+  /**
+   * The load balancing policy's config name: {@code round_robin} or {@code least_request}.
+   *
+   * @return the load balancer's name
+   */
   public String loadBalancerName() {
     return loadBalancerName;
   }
 
-  /** The most requests this cluster forwards at once; more are refused. */
+  /**
+   * The most requests this cluster forwards at once; more are refused.
+   *
+   * @return the request limit; at least 1
+   */
   public int maxConcurrentRequests() {
     return maxConcurrentRequests;
   }
 
-  /** Requests in flight now. */
+  /**
+   * Requests in flight now.
+   *
+   * @return the number of requests holding a permit now
+   */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Consecutive failures after which an endpoint is ejected. */
+  /**
+   * Consecutive failures after which an endpoint is ejected.
+   *
+   * @return the failure count that ejects an endpoint; at least 1
+   */
   public int outlierConsecutiveFailures() {
     return outlierConsecutiveFailures;
   }
 
-  /** How long an ejected endpoint stays out. */
+  /**
+   * How long an ejected endpoint stays out.
+   *
+   * @return the ejection time; positive
+   */
   public Duration outlierEjectionTime() {
     return outlierEjectionTime;
   }
@@ -184,6 +229,8 @@ public final class Cluster implements AutoCloseable {
   /**
    * Picks an endpoint with the load balancer, or returns {@code null} when every endpoint is
    * ejected.
+   *
+   * @return the endpoint to use, or {@code null} if every endpoint is ejected
    */
   public Endpoint pickEndpoint() {
     // no ejection in force: the time is not needed, so skip reading the clock
@@ -195,6 +242,9 @@ public final class Cluster implements AutoCloseable {
    * Takes one of the cluster's request permits; {@code false} when
    * {@link #maxConcurrentRequests()} are in flight. Every successful call must be matched by one
    * {@link #release}.
+   *
+   * @param endpoint the endpoint the request goes to, one of {@link #endpoints()}
+   * @return true if a permit was taken
    */
   public boolean tryAcquire(Endpoint endpoint) {
     for (; ; ) {
@@ -209,13 +259,21 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Returns a permit taken by {@link #tryAcquire}. */
+  /**
+   * Returns a permit taken by {@link #tryAcquire}.
+   *
+   * @param endpoint the endpoint given to the matching {@link #tryAcquire}
+   */
   public void release(Endpoint endpoint) {
     endpoint.inFlight.decrementAndGet();
     inFlight.decrementAndGet();
   }
 
-  /** Records an answer that was not a 5xx: the endpoint's failure streak ends. */
+  /**
+   * Records an answer that was not a 5xx: the endpoint's failure streak ends.
+   *
+   * @param endpoint the endpoint that answered, one of {@link #endpoints()}
+   */
   public void recordSuccess(Endpoint endpoint) {
     if (endpoint.consecutiveFailures.get() != 0) {
       endpoint.consecutiveFailures.set(0);
@@ -227,6 +285,7 @@ public final class Cluster implements AutoCloseable {
    * row, the endpoint is ejected for {@link #outlierEjectionTime()}, unless half of the cluster's
    * endpoints are ejected already.
    *
+   * @param endpoint the endpoint that failed, one of {@link #endpoints()}
    * @return whether this failure ejected the endpoint
    */
   public boolean recordFailure(Endpoint endpoint) {
@@ -267,7 +326,11 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** The number of endpoints ejected now. */
+  /**
+   * The number of endpoints ejected now.
+   *
+   * @return the count of ejected endpoints, 0 to half of {@link #endpoints()}
+   */
   public int ejectedEndpoints() {
     long now = ticker.read();
     int n = 0;
@@ -279,7 +342,12 @@ public final class Cluster implements AutoCloseable {
     return n;
   }
 
-  /** Whether {@code endpoint} is ejected now. */
+  /**
+   * Whether {@code endpoint} is ejected now.
+   *
+   * @param endpoint one of {@link #endpoints()}
+   * @return true if it is ejected now
+   */
   public boolean isEjected(Endpoint endpoint) {
     return endpoint.isEjected(ticker.read());
   }
@@ -288,6 +356,7 @@ public final class Cluster implements AutoCloseable {
    * The cluster's HTTP client, made on first use with the cluster's version, connect timeout, TLS
    * context and SNI, never following redirects.
    *
+   * @return the HTTP client; the same instance on every call until closed
    * @throws IllegalStateException if the cluster is closed
    */
   public HttpClient httpClient() {
@@ -400,7 +469,13 @@ public final class Cluster implements AutoCloseable {
       this.name = name;
     }
 
-    /** Adds an endpoint, {@code http://host:port} or {@code https://host:port}. At least one. */
+    /**
+     * Adds an endpoint, {@code http://host:port} or {@code https://host:port}. At least one.
+     *
+     * @param uri the endpoint URI; not null, in the form {@link Endpoint#parse} accepts
+     * @return this builder
+     * @throws IllegalArgumentException if {@code uri} is not such a URI
+     */
     public Builder endpoint(String uri) {
       Endpoint.parse(uri); // fail here, not in build()
       endpoints.add(uri);
@@ -411,6 +486,10 @@ public final class Cluster implements AutoCloseable {
      * The TLS server name (SNI) to send, and to verify the certificate against, when an endpoint is
      * an IP address. Unset by default. For an endpoint given by name the JDK always sends that name,
      * so a different {@code sni} is rejected by {@link #build()}.
+     *
+     * @param serverName the server name; not null, a valid SNI host name
+     * @return this builder
+     * @throws IllegalArgumentException if {@code serverName} is not a valid SNI host name
      */
     public Builder sni(String serverName) {
       this.sni = new SNIHostName(Objects.requireNonNull(serverName, "sni")).getAsciiName();
@@ -421,38 +500,70 @@ public final class Cluster implements AutoCloseable {
      * The TLS context for {@code https} endpoints (e.g. with a private trust store). Unless set,
      * the JVM's default context: certificates are verified against the JVM's trusted roots and the
      * endpoint's name (or {@link #sni}).
+     *
+     * @param context the TLS context; not null
+     * @return this builder
      */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
     }
 
-    /** How long opening a connection may take; 5 seconds unless set. */
+    /**
+     * How long opening a connection may take; 5 seconds unless set.
+     *
+     * @param timeout the timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connectTimeout", timeout);
       return this;
     }
 
-    /** How long an endpoint may take to send its status and headers; 15 seconds unless set. */
+    /**
+     * How long an endpoint may take to send its status and headers; 15 seconds unless set.
+     *
+     * @param timeout the timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive("requestTimeout", timeout);
       return this;
     }
 
-    /** HTTP/1.1 (the default) or HTTP/2 to the endpoints. */
+    /**
+     * HTTP/1.1 (the default) or HTTP/2 to the endpoints.
+     *
+     * @param version the HTTP version; not null
+     * @return this builder
+     */
     public Builder version(HttpClient.Version version) {
       this.version = Objects.requireNonNull(version, "version");
       return this;
     }
 
-    /** {@code round_robin} (the default) or {@code least_request}. */
+    /**
+     * {@code round_robin} (the default) or {@code least_request}.
+     *
+     * @param policy {@code round_robin} or {@code least_request}; not null
+     * @return this builder
+     * @throws IllegalArgumentException for any other name
+     */
     public Builder loadBalancer(String policy) {
       LoadBalancer.named(Objects.requireNonNull(policy, "loadBalancer"));
       this.loadBalancerName = policy;
       return this;
     }
 
-    /** The most requests in flight to this cluster at once; 1024 unless set. */
+    /**
+     * The most requests in flight to this cluster at once; 1024 unless set.
+     *
+     * @param max the limit; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     */
     public Builder maxConcurrentRequests(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentRequests: " + max + " (expected: >= 1)");
@@ -465,6 +576,11 @@ public final class Cluster implements AutoCloseable {
      * Passive outlier detection: after {@code consecutiveFailures} connect failures or 5xx answers
      * in a row, an endpoint is ejected for {@code ejectionTime} (never more than half of the
      * cluster's endpoints at once). 5 and 30 seconds unless set.
+     *
+     * @param consecutiveFailures failures in a row that eject an endpoint; at least 1
+     * @param ejectionTime how long an ejected endpoint stays out; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if a value is out of range
      */
     public Builder outlierDetection(int consecutiveFailures, Duration ejectionTime) {
       if (consecutiveFailures < 1) {
@@ -480,13 +596,21 @@ public final class Cluster implements AutoCloseable {
      * The executor of the cluster's HTTP client, not shut down by {@link Cluster#close()}. Unless
      * set, the cluster makes a cached pool of daemon threads named
      * {@code regional-router-cluster-<name>-<n>} with its client and shuts it down on close.
+     *
+     * @param executor the executor; not null
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** The time source of outlier ejection; {@link Ticker#system()} unless set (for tests). */
+    /**
+     * The time source of outlier ejection; {@link Ticker#system()} unless set (for tests).
+     *
+     * @param ticker the time source; not null
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -495,6 +619,7 @@ public final class Cluster implements AutoCloseable {
     /**
      * Builds the cluster.
      *
+     * @return a new cluster
      * @throws IllegalStateException if no endpoint was added, or {@code sni} differs from the name
      *     of an endpoint given by name
      */

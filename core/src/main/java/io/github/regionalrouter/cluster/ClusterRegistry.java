@@ -24,6 +24,8 @@ public final class ClusterRegistry implements AutoCloseable {
    * A registry of fresh copies of {@code clusters}: the given objects are not used, changed or
    * closed by it.
    *
+   * @param clusters the clusters; none null, names unique
+   * @return a new registry
    * @throws IllegalArgumentException if two clusters share a name
    */
   public static ClusterRegistry of(Collection<Cluster> clusters) {
@@ -37,12 +39,21 @@ public final class ClusterRegistry implements AutoCloseable {
     return new ClusterRegistry(java.util.Collections.unmodifiableMap(map));
   }
 
-  /** The cluster named {@code name}, or {@code null}. */
+  /**
+   * The cluster named {@code name}, or {@code null}.
+   *
+   * @param name the cluster name, compared exactly
+   * @return the cluster, or {@code null} if there is none by that name
+   */
   public Cluster get(String name) {
     return clusters.get(name);
   }
 
-  /** The clusters, in registration order; a snapshot. */
+  /**
+   * The clusters, in registration order; a snapshot.
+   *
+   * @return a new list of the clusters
+   */
   public List<Cluster> all() {
     return new ArrayList<>(clusters.values());
   }

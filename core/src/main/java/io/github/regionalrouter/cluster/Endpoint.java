@@ -37,6 +37,8 @@ public final class Endpoint {
    * Parses {@code http://host:port} or {@code https://host:port} (the port defaults to 80 or 443;
    * a trailing {@code /} is allowed; no path, query, fragment or user info).
    *
+   * @param uri the endpoint URI; not null
+   * @return the endpoint
    * @throws IllegalArgumentException naming the value and the expected form
    */
   public static Endpoint parse(String uri) {
@@ -72,37 +74,65 @@ public final class Endpoint {
         "endpoint: \"" + uri + "\" (expected: http://host:port or https://host:port)");
   }
 
-  /** {@code http} or {@code https}. */
+  /**
+   * {@code http} or {@code https}.
+   *
+   * @return the scheme, lower case
+   */
   public String scheme() {
     return scheme;
   }
 
-  /** Whether requests to this endpoint use TLS. */
+  /**
+   * Whether requests to this endpoint use TLS.
+   *
+   * @return true for {@code https}
+   */
   public boolean isSecure() {
     return "https".equals(scheme);
   }
 
-  /** The host name or IP literal (without brackets), lower case. */
+  /**
+   * The host name or IP literal (without brackets), lower case.
+   *
+   * @return the host
+   */
   public String host() {
     return host;
   }
 
-  /** The port. */
+  /**
+   * The port.
+   *
+   * @return the port, 1-65535
+   */
   public int port() {
     return port;
   }
 
-  /** {@code host:port} (IPv6 literals in brackets). */
+  /**
+   * {@code host:port} (IPv6 literals in brackets).
+   *
+   * @return the authority
+   */
   public String authority() {
     return authority;
   }
 
-  /** {@code scheme://host:port}, with no path. */
+  /**
+   * {@code scheme://host:port}, with no path.
+   *
+   * @return the endpoint's URI
+   */
   public URI uri() {
     return uri;
   }
 
-  /** Whether the host is an IP literal rather than a name. */
+  /**
+   * Whether the host is an IP literal rather than a name.
+   *
+   * @return true if the host is an IPv4 or IPv6 literal
+   */
   public boolean isIpLiteral() {
     if (host.indexOf(':') >= 0) {
       return true;
@@ -116,17 +146,31 @@ public final class Endpoint {
     return true;
   }
 
-  /** Requests to this endpoint now in flight. */
+  /**
+   * Requests to this endpoint now in flight.
+   *
+   * @return the number of requests in flight
+   */
   public int inFlight() {
     return inFlight.get();
   }
 
-  /** Failures (connect errors, 5xx answers) since the last success. */
+  /**
+   * Failures (connect errors, 5xx answers) since the last success.
+   *
+   * @return the failure streak
+   */
   public int consecutiveFailures() {
     return consecutiveFailures.get();
   }
 
-  /** Whether the endpoint is ejected by outlier detection at {@code nowNanos}. */
+  /**
+   * Whether the endpoint is ejected by outlier detection at {@code nowNanos}.
+   *
+   * @param nowNanos the current time of the cluster's
+   *     {@link io.github.regionalrouter.resolve.Ticker}, in nanoseconds
+   * @return true if it is ejected at that time
+   */
   public boolean isEjected(long nowNanos) {
     return ejected && nowNanos - ejectedUntilNanos < 0;
   }

@@ -15,10 +15,17 @@ public interface LoadBalancer {
    * Picks an endpoint that is not ejected at {@code nowNanos}, or {@code null} if all are.
    *
    * @param endpoints the cluster's endpoints, never empty
+   * @param nowNanos the time to judge ejection at, read from the cluster's
+   *     {@link io.github.regionalrouter.resolve.Ticker}, in nanoseconds
+   * @return the endpoint chosen, or {@code null}
    */
   Endpoint pick(List<Endpoint> endpoints, long nowNanos);
 
-  /** Each endpoint in turn, skipping ejected ones. The default. */
+  /**
+   * Each endpoint in turn, skipping ejected ones. The default.
+   *
+   * @return a new round-robin balancer
+   */
   static LoadBalancer roundRobin() {
     AtomicInteger next = new AtomicInteger();
     return new LoadBalancer() {
@@ -49,6 +56,8 @@ public interface LoadBalancer {
   /**
    * The less loaded of two endpoints drawn at random (power of two choices): fewer requests in
    * flight wins.
+   *
+   * @return a new least-request balancer
    */
   static LoadBalancer leastRequest() {
     return new LoadBalancer() {
@@ -97,6 +106,8 @@ public interface LoadBalancer {
   /**
    * The balancer named {@code name} in config files: {@code round_robin} or {@code least_request}.
    *
+   * @param name the policy name
+   * @return a new balancer of that policy
    * @throws IllegalArgumentException for any other name
    */
   static LoadBalancer named(String name) {

@@ -40,6 +40,7 @@ public final class CacheConfig {
   /**
    * The cache settings.
    *
+   * @return a new {@link ResolverCache} with these settings over {@link ResolverCache#defaults()}
    * @throws ConfigException if {@link ResolverCache} rejects a value
    */
   public ResolverCache toResolverCache() {
@@ -65,32 +66,56 @@ public final class CacheConfig {
         });
   }
 
-  /** {@code ttl}: how long a known region is fresh, if set (> 0). */
+  /**
+   * {@code ttl}: how long a known region is fresh, if set (> 0).
+   *
+   * @return the fresh time of a known region; empty if the file does not set it
+   */
   public Optional<Duration> ttl() {
     return Optional.ofNullable(ttl);
   }
 
-  /** {@code negativeTtl}: how long an unknown host is fresh, if set. */
+  /**
+   * {@code negativeTtl}: how long an unknown host is fresh, if set.
+   *
+   * @return the fresh time of an unknown host; empty if the file does not set it
+   */
   public Optional<Duration> negativeTtl() {
     return Optional.ofNullable(negativeTtl);
   }
 
-  /** {@code maxEntries}: the most hosts held, if set (>= 1). */
+  /**
+   * {@code maxEntries}: the most hosts held, if set (>= 1).
+   *
+   * @return the entry limit; empty if the file does not set it
+   */
   public OptionalInt maxEntries() {
     return maxEntries == null ? OptionalInt.empty() : OptionalInt.of(maxEntries);
   }
 
-  /** {@code staleWhileRevalidate}, if set; {@code 0s} turns it off. */
+  /**
+   * {@code staleWhileRevalidate}, if set; {@code 0s} turns it off.
+   *
+   * @return the stale-while-revalidate window; empty if the file does not set it
+   */
   public Optional<Duration> staleWhileRevalidate() {
     return Optional.ofNullable(staleWhileRevalidate);
   }
 
-  /** {@code staleIfError}, if set; {@code 0s} turns it off. */
+  /**
+   * {@code staleIfError}, if set; {@code 0s} turns it off.
+   *
+   * @return the stale-if-error window; empty if the file does not set it
+   */
   public Optional<Duration> staleIfError() {
     return Optional.ofNullable(staleIfError);
   }
 
-  /** {@code errorBackoff}, if set; {@code 0s} turns it off. */
+  /**
+   * {@code errorBackoff}, if set; {@code 0s} turns it off.
+   *
+   * @return the wait after a failed lookup; empty if the file does not set it
+   */
   public Optional<Duration> errorBackoff() {
     return Optional.ofNullable(errorBackoff);
   }

@@ -41,7 +41,11 @@ public final class ClusterConfig {
     this.effective = toClusterBuilder().build();
   }
 
-  /** A new builder of this cluster; each call returns a fresh one. */
+  /**
+   * A new builder of this cluster; each call returns a fresh one.
+   *
+   * @return a new builder with this entry's name, endpoints and settings
+   */
   public Cluster.Builder toClusterBuilder() {
     Cluster.Builder b = Cluster.named(name);
     endpoints.forEach(b::endpoint);
@@ -54,27 +58,47 @@ public final class ClusterConfig {
     return effective;
   }
 
-  /** {@code name}: the cluster name, matched against the routing header. */
+  /**
+   * {@code name}: the cluster name, matched against the routing header.
+   *
+   * @return the cluster name
+   */
   public String name() {
     return name;
   }
 
-  /** {@code endpoints}: {@code http(s)://host:port} URIs, in file order. */
+  /**
+   * {@code endpoints}: {@code http(s)://host:port} URIs, in file order.
+   *
+   * @return the endpoint URIs, unmodifiable, in file order
+   */
   public List<String> endpoints() {
     return endpoints;
   }
 
-  /** {@code sni}: the TLS server name for IP-address endpoints, if set. */
+  /**
+   * {@code sni}: the TLS server name for IP-address endpoints, if set.
+   *
+   * @return the TLS server name; empty if not set
+   */
   public Optional<String> sni() {
     return effective.sni();
   }
 
-  /** {@code connectTimeout}; {@link Cluster.Builder#connectTimeout}'s default (5 s) unless set. */
+  /**
+   * {@code connectTimeout}; {@link Cluster.Builder#connectTimeout}'s default (5 s) unless set.
+   *
+   * @return the connect timeout in effect
+   */
   public Duration connectTimeout() {
     return effective.connectTimeout();
   }
 
-  /** {@code requestTimeout}; {@link Cluster.Builder#requestTimeout}'s default (15 s) unless set. */
+  /**
+   * {@code requestTimeout}; {@link Cluster.Builder#requestTimeout}'s default (15 s) unless set.
+   *
+   * @return the request timeout in effect
+   */
   public Duration requestTimeout() {
     return effective.requestTimeout();
   }
@@ -82,6 +106,8 @@ public final class ClusterConfig {
   /**
    * {@code version}: {@code "HTTP_1_1"} or {@code "1.1"}, {@code "HTTP_2"} or {@code "2"};
    * {@link Cluster.Builder#version}'s default (HTTP/1.1) unless set.
+   *
+   * @return the HTTP version in effect
    */
   public HttpClient.Version version() {
     return effective.version();
@@ -90,6 +116,8 @@ public final class ClusterConfig {
   /**
    * {@code loadBalancer}: {@code round_robin} or {@code least_request};
    * {@link Cluster.Builder#loadBalancer}'s default ({@code round_robin}) unless set.
+   *
+   * @return the load balancer's name in effect, {@code round_robin} or {@code least_request}
    */
   public String loadBalancer() {
     return effective.loadBalancerName();
@@ -98,6 +126,8 @@ public final class ClusterConfig {
   /**
    * {@code maxConcurrentRequests}; {@link Cluster.Builder#maxConcurrentRequests}'s default (1024)
    * unless set.
+   *
+   * @return the most requests in flight to the cluster at once
    */
   public int maxConcurrentRequests() {
     return effective.maxConcurrentRequests();
@@ -106,6 +136,8 @@ public final class ClusterConfig {
   /**
    * {@code outlierDetection.consecutiveFailures}; {@link Cluster.Builder#outlierDetection}'s
    * default (5) unless set.
+   *
+   * @return the consecutive failures that eject an endpoint
    */
   public int outlierConsecutiveFailures() {
     return effective.outlierConsecutiveFailures();
@@ -114,6 +146,8 @@ public final class ClusterConfig {
   /**
    * {@code outlierDetection.ejectionTime}; {@link Cluster.Builder#outlierDetection}'s default
    * (30 s) unless set.
+   *
+   * @return how long an ejected endpoint stays out
    */
   public Duration outlierEjectionTime() {
     return effective.outlierEjectionTime();

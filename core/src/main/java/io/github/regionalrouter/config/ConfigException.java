@@ -10,9 +10,13 @@ import io.github.regionalrouter.RegionalRouterException;
 public final class ConfigException extends RegionalRouterException {
   private static final long serialVersionUID = 1L;
 
+  /** The file name as given to {@link RouterConfig#load}, or the source name given to parse. */
   private final String file;
+  /** The 1-based line of the offending value or key; 0 when the error has no position. */
   private final int line;
+  /** The 1-based column of the offending value or key; 0 when the error has no position. */
   private final int column;
+  /** The path of the offending field; empty for the file itself. */
   private final String field;
 
   ConfigException(String file, int line, int column, String field, String detail, Throwable cause) {
@@ -39,17 +43,29 @@ public final class ConfigException extends RegionalRouterException {
     return sb.append(detail).toString();
   }
 
-  /** The file name as given to {@link RouterConfig#load}, or the source name given to parse. */
+  /**
+   * The file name as given to {@link RouterConfig#load}, or the source name given to parse.
+   *
+   * @return the file or source name
+   */
   public String file() {
     return file;
   }
 
-  /** The 1-based line of the offending value or key; 0 when the error has no position. */
+  /**
+   * The 1-based line of the offending value or key; 0 when the error has no position.
+   *
+   * @return the line number, or 0
+   */
   public int line() {
     return line;
   }
 
-  /** The 1-based column of the offending value or key; 0 when the error has no position. */
+  /**
+   * The 1-based column of the offending value or key; 0 when the error has no position.
+   *
+   * @return the column number, or 0
+   */
   public int column() {
     return column;
   }
@@ -57,6 +73,8 @@ public final class ConfigException extends RegionalRouterException {
   /**
    * The path of the offending field, e.g. {@code clusters[1].connectTimeout}; empty for the file
    * itself (empty file, malformed JSON at the top level).
+   *
+   * @return the field path, or an empty string
    */
   public String field() {
     return field;

@@ -44,6 +44,8 @@ public final class DiscoveryConfig {
   /**
    * A new builder of the resolver; each call returns a fresh one. Building it may fail with a
    * {@link ConfigException} if the resolver rejects the settings as a whole.
+   *
+   * @return a new resolver builder with this object's settings
    */
   public HttpDiscoveryResolver.Builder toResolverBuilder() {
     HttpDiscoveryResolver.Builder b = RegionResolvers.httpDiscovery(url);
@@ -65,27 +67,47 @@ public final class DiscoveryConfig {
     return origin.check(() -> toResolverBuilder().build());
   }
 
-  /** {@code url}: the URI template with {@code {host}}. */
+  /**
+   * {@code url}: the URI template with {@code {host}}.
+   *
+   * @return the URI template
+   */
   public String url() {
     return url;
   }
 
-  /** {@code regionPointer}: the JSON Pointer of the region in the answer, if set. */
+  /**
+   * {@code regionPointer}: the JSON Pointer of the region in the answer, if set.
+   *
+   * @return the JSON Pointer; empty if not set
+   */
   public Optional<String> regionPointer() {
     return Optional.ofNullable(regionPointer);
   }
 
-  /** {@code timeout}: the deadline of one discovery call, if set. */
+  /**
+   * {@code timeout}: the deadline of one discovery call, if set.
+   *
+   * @return the discovery call's deadline; empty if not set
+   */
   public Optional<Duration> timeout() {
     return Optional.ofNullable(timeout);
   }
 
-  /** {@code maxBodyBytes}: the cap on the answer's body, if set. */
+  /**
+   * {@code maxBodyBytes}: the cap on the answer's body, if set.
+   *
+   * @return the body cap in bytes; empty if not set
+   */
   public OptionalInt maxBodyBytes() {
     return maxBodyBytes == null ? OptionalInt.empty() : OptionalInt.of(maxBodyBytes);
   }
 
-  /** {@code headers}: headers sent on every call, in file order. Values may be secrets. */
+  /**
+   * {@code headers}: headers sent on every call, in file order. Values may be secrets.
+   *
+   * @return the header names and values, unmodifiable, in file order
+   */
   public Map<String, String> headers() {
     return headers;
   }

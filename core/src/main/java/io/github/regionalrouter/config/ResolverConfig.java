@@ -32,7 +32,11 @@ public final class ResolverConfig {
     this.origin = origin;
   }
 
-  /** {@code type}: {@code fixed}, {@code first-character} or a {@link RegionResolverProvider}'s name. */
+  /**
+   * {@code type}: {@code fixed}, {@code first-character} or a {@link RegionResolverProvider}'s name.
+   *
+   * @return the resolver type
+   */
   public String type() {
     return type;
   }
@@ -41,6 +45,8 @@ public final class ResolverConfig {
    * The other keys, as {@code String}, {@code Long}, {@code Double}, {@code Boolean}, {@code List}
    * or {@code Map} values; for {@code fixed} the key {@code hosts}, for {@code first-character}
    * {@code even} and {@code odd}.
+   *
+   * @return the options by key, as read from the file
    */
   public Map<String, Object> options() {
     return options;
@@ -49,6 +55,7 @@ public final class ResolverConfig {
   /**
    * Makes the resolver: a built-in one, or the provider's ({@link RegionResolvers#fromProvider}).
    *
+   * @return a new resolver of this type with these options
    * @throws ConfigException if the provider rejects the options
    */
   @SuppressWarnings("unchecked")

@@ -29,22 +29,38 @@ public final class RouteConfig {
     this.header = header;
   }
 
-  /** {@code domain}: an exact host, {@code *.suffix} or {@code *}. */
+  /**
+   * {@code domain}: an exact host, {@code *.suffix} or {@code *}.
+   *
+   * @return the host pattern
+   */
   public String domain() {
     return domain;
   }
 
-  /** {@code pathPrefix}: a path starting with {@code /}. */
+  /**
+   * {@code pathPrefix}: a path starting with {@code /}.
+   *
+   * @return the path prefix
+   */
   public String pathPrefix() {
     return pathPrefix;
   }
 
-  /** {@code cluster}: the cluster matching requests go to, if the route names one. */
+  /**
+   * {@code cluster}: the cluster matching requests go to, if the route names one.
+   *
+   * @return the target cluster's name; empty when the route uses a header
+   */
   public Optional<String> cluster() {
     return Optional.ofNullable(cluster);
   }
 
-  /** {@code header}: the header naming the cluster, if the route names one. */
+  /**
+   * {@code header}: the header naming the cluster, if the route names one.
+   *
+   * @return the routing header's name; empty when the route names a cluster
+   */
   public Optional<String> header() {
     return Optional.ofNullable(header);
   }

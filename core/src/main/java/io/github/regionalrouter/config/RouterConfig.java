@@ -93,6 +93,8 @@ public final class RouterConfig {
   /**
    * Reads and checks the config file {@code file} (UTF-8). Messages name the file as given.
    *
+   * @param file the config file to read; not null
+   * @return the checked config
    * @throws ConfigException if the file cannot be read or is not a valid config
    */
   public static RouterConfig load(Path file) {
@@ -122,6 +124,9 @@ public final class RouterConfig {
   /**
    * Parses and checks config text; {@code sourceName} (e.g. a file name) starts every message.
    *
+   * @param json the config text (JSON); not null
+   * @param sourceName the name messages start with, e.g. the file name; not null
+   * @return the checked config
    * @throws ConfigException if the text is not a valid config
    */
   public static RouterConfig parse(String json, String sourceName) {
@@ -135,6 +140,7 @@ public final class RouterConfig {
    * clusters), to which listeners, an SSL context or an executor can be added before building.
    * Makes the resolver: the discovery resolver, a built-in one or a provider's.
    *
+   * @return a new builder with this config's resolver, cache, clusters, routes and headers
    * @throws ConfigException if the resolver or the cache rejects its settings
    */
   public RegionalRouter.Builder toRouterBuilder() {
@@ -166,6 +172,7 @@ public final class RouterConfig {
   /**
    * Builds the router this file describes: {@code toRouterBuilder().build()}.
    *
+   * @return a new router
    * @throws ConfigException if the resolver or the cache rejects its settings
    */
   public RegionalRouter buildRouter() {
@@ -178,6 +185,8 @@ public final class RouterConfig {
    * {@code 30s}. Secrets are replaced by {@code <redacted>}: every discovery header value, and
    * every value whose key contains {@code authorization}, {@code token}, {@code secret} or
    * {@code password} (in any case).
+   *
+   * @return an unmodifiable map of the effective config, secrets redacted
    */
   public Map<String, Object> toRedactedMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -310,27 +319,47 @@ public final class RouterConfig {
         || k.contains("password");
   }
 
-  /** The source name: the file as given to {@link #load}, or the name given to {@link #parse}. */
+  /**
+   * The source name: the file as given to {@link #load}, or the name given to {@link #parse}.
+   *
+   * @return the source name; never null
+   */
   public String source() {
     return source;
   }
 
-  /** {@code listen}: the proxy's address, if set. */
+  /**
+   * {@code listen}: the proxy's address, if set.
+   *
+   * @return the proxy's address; empty if not set
+   */
   public Optional<InetSocketAddress> listen() {
     return Optional.ofNullable(listen);
   }
 
-  /** {@code admin}: the admin endpoint's address, if set. */
+  /**
+   * {@code admin}: the admin endpoint's address, if set.
+   *
+   * @return the admin endpoint's address; empty if not set
+   */
   public Optional<InetSocketAddress> admin() {
     return Optional.ofNullable(admin);
   }
 
-  /** {@code routingHeader}; {@code region} unless set. */
+  /**
+   * {@code routingHeader}; {@code region} unless set.
+   *
+   * @return the routing header's name
+   */
   public String routingHeader() {
     return routingHeader;
   }
 
-  /** {@code preserveHost}: whether the client's Host goes upstream; false unless set. */
+  /**
+   * {@code preserveHost}: whether the client's Host goes upstream; false unless set.
+   *
+   * @return true if the client's Host header is sent upstream
+   */
   public boolean preserveHost() {
     return preserveHost;
   }
@@ -339,57 +368,99 @@ public final class RouterConfig {
    * {@code allowUnderscoresInHeaders}: whether request headers with an {@code _} in their name go
    * upstream; false unless set (they are dropped, see
    * {@link io.github.regionalrouter.forward.Forwarder.Builder#allowUnderscoresInHeaders}).
+   *
+   * @return true if headers with an underscore in their name are forwarded
    */
   public boolean allowUnderscoresInHeaders() {
     return allowUnderscoresInHeaders;
   }
 
-  /** {@code resolveTimeout}: the deadline of region resolution; 2 s unless set. */
+  /**
+   * {@code resolveTimeout}: the deadline of region resolution; 2 s unless set.
+   *
+   * @return the resolution deadline; positive
+   */
   public Duration resolveTimeout() {
     return resolveTimeout;
   }
 
-  /** {@code discovery}, when the file uses HTTP discovery. */
+  /**
+   * {@code discovery}, when the file uses HTTP discovery.
+   *
+   * @return the discovery settings; empty when the file uses {@code resolver}
+   */
   public Optional<DiscoveryConfig> discovery() {
     return Optional.ofNullable(discovery);
   }
 
-  /** {@code resolver}, when the file uses another resolver. */
+  /**
+   * {@code resolver}, when the file uses another resolver.
+   *
+   * @return the resolver settings; empty when the file uses {@code discovery}
+   */
   public Optional<ResolverConfig> resolver() {
     return Optional.ofNullable(resolver);
   }
 
-  /** The cache settings; empty when {@code "cache": false}, every default when not in the file. */
+  /**
+   * The cache settings; empty when {@code "cache": false}, every default when not in the file.
+   *
+   * @return the cache settings; empty when caching is off
+   */
   public Optional<CacheConfig> cache() {
     return Optional.ofNullable(cache);
   }
 
-  /** {@code fallbackRegion}, if set. */
+  /**
+   * {@code fallbackRegion}, if set.
+   *
+   * @return the fallback region; empty if not set
+   */
   public Optional<String> fallbackRegion() {
     return Optional.ofNullable(fallbackRegion);
   }
 
-  /** {@code clusterNotFoundStatus}: 503 (the default), 404 or 500. */
+  /**
+   * {@code clusterNotFoundStatus}: 503 (the default), 404 or 500.
+   *
+   * @return the HTTP status answered when no cluster matches: 503, 404 or 500
+   */
   public int clusterNotFoundStatus() {
     return clusterNotFoundStatus;
   }
 
-  /** {@code clusters}, in file order; at least one, names unique. */
+  /**
+   * {@code clusters}, in file order; at least one, names unique.
+   *
+   * @return the clusters, unmodifiable, in file order
+   */
   public List<ClusterConfig> clusters() {
     return clusters;
   }
 
-  /** {@code routes}, in file order; empty means the cluster named by the routing header. */
+  /**
+   * {@code routes}, in file order; empty means the cluster named by the routing header.
+   *
+   * @return the routes, unmodifiable, in file order; may be empty
+   */
   public List<RouteConfig> routes() {
     return routes;
   }
 
-  /** {@code responseHeaders}, in file order. */
+  /**
+   * {@code responseHeaders}, in file order.
+   *
+   * @return the response headers (name to value), unmodifiable, in file order
+   */
   public Map<String, String> responseHeaders() {
     return responseHeaders;
   }
 
-  /** {@code server}: the adapters' limits; every default when not in the file. */
+  /**
+   * {@code server}: the adapters' limits; every default when not in the file.
+   *
+   * @return the server limits; never null
+   */
   public ServerLimits server() {
     return server;
   }

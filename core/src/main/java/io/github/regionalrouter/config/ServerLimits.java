@@ -76,6 +76,8 @@ public final class ServerLimits {
    * {@code maxRequestLineBytes}: the longest request line (method, target, version) the http1
    * engine reads before answering 414; {@value #DEFAULT_MAX_REQUEST_LINE_BYTES} unless set. Only
    * with {@code "engine": "http1"}: the config reader rejects it with {@code "jdk"}.
+   *
+   * @return the request line limit in bytes
    */
   public int maxRequestLineBytes() {
     return maxRequestLineBytes;
@@ -84,12 +86,18 @@ public final class ServerLimits {
   /**
    * {@code maxRequestBodyBytes}: the largest request body forwarded, declared or chunked, before
    * answering 413; no limit unless set.
+   *
+   * @return the request body limit in bytes; {@link Long#MAX_VALUE} when not set
    */
   public long maxRequestBodyBytes() {
     return maxRequestBodyBytes;
   }
 
-  /** The limits of a file without {@code "server"}: every default. */
+  /**
+   * The limits of a file without {@code "server"}: every default.
+   *
+   * @return the default limits; the same instance every call
+   */
   public static ServerLimits defaults() {
     return DEFAULTS;
   }
@@ -97,12 +105,18 @@ public final class ServerLimits {
   /**
    * {@code maxHeaderBytes}: the most bytes of request line and headers;
    * {@value #DEFAULT_MAX_HEADER_BYTES} unless set.
+   *
+   * @return the request head limit in bytes
    */
   public int maxHeaderBytes() {
     return maxHeaderBytes;
   }
 
-  /** {@code maxHeaders}: the most request header fields; {@value #DEFAULT_MAX_HEADERS} unless set. */
+  /**
+   * {@code maxHeaders}: the most request header fields; {@value #DEFAULT_MAX_HEADERS} unless set.
+   *
+   * @return the header field limit
+   */
   public int maxHeaders() {
     return maxHeaders;
   }
@@ -110,12 +124,18 @@ public final class ServerLimits {
   /**
    * {@code headerTimeout}: how long a client may take to send the headers; 30 s unless set. Only
    * with {@code "engine": "http1"}: the config reader rejects it with {@code "jdk"}.
+   *
+   * @return the header timeout
    */
   public Duration headerTimeout() {
     return headerTimeout;
   }
 
-  /** {@code bodyIdleTimeout}: the longest pause inside a body, either way; 30 s unless set. */
+  /**
+   * {@code bodyIdleTimeout}: the longest pause inside a body, either way; 30 s unless set.
+   *
+   * @return the body idle timeout
+   */
   public Duration bodyIdleTimeout() {
     return bodyIdleTimeout;
   }
@@ -124,12 +144,18 @@ public final class ServerLimits {
    * {@code eventLoops} (http1 engine only): how many event loops carry the data path, each a
    * thread with its own client connections and upstream pools; {@code 0} when not set, which means
    * one per available processor.
+   *
+   * @return the number of event loops, or 0 for one per available processor
    */
   public int eventLoops() {
     return eventLoops;
   }
 
-  /** {@code drainTimeout}: how long shutdown waits for requests in flight; 10 s unless set. */
+  /**
+   * {@code drainTimeout}: how long shutdown waits for requests in flight; 10 s unless set.
+   *
+   * @return the drain timeout
+   */
   public Duration drainTimeout() {
     return drainTimeout;
   }
@@ -139,6 +165,8 @@ public final class ServerLimits {
    * {@code "engine": "jdk"} only (the config reader rejects it with {@code "http1"}, which bounds
    * the head by {@code headerTimeout} and the body by {@code bodyIdleTimeout}); empty unless set,
    * meaning {@link #DEFAULT_MAX_REQUEST_TIME}.
+   *
+   * @return the whole-request time limit; empty if not set
    */
   public Optional<Duration> maxRequestTime() {
     return Optional.ofNullable(maxRequestTime);
@@ -147,6 +175,8 @@ public final class ServerLimits {
   /**
    * {@code engine}: the standalone proxy's HTTP server, {@code "http1"} (the strict engine) or
    * {@code "jdk"} ({@code com.sun.net.httpserver}); {@code "http1"} unless set.
+   *
+   * @return {@code "http1"} or {@code "jdk"}
    */
   public String engine() {
     return engine;

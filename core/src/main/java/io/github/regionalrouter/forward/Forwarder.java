@@ -89,6 +89,8 @@ public final class Forwarder implements AutoCloseable {
   /**
    * How many request headers were not forwarded because their name has an {@code _} (see
    * {@link Builder#allowUnderscoresInHeaders}); 0 when they are allowed.
+   *
+   * @return the number of dropped headers since this forwarder was built
    */
   public long underscoreHeadersDropped() {
     return underscoreHeadersDropped.sum();
@@ -179,6 +181,8 @@ public final class Forwarder implements AutoCloseable {
    * to the client on that same thread when its sink says it
    * {@linkplain ResponseSink#nonBlockingNow can take it without blocking}. Closed, with every
    * channel registered on them, by {@link #close()}.
+   *
+   * @return the event loops, unmodifiable; empty when the fast lane is off or closed
    */
   public List<SelectorLoop> eventLoops() {
     if (!fastLane || closed) {
@@ -196,7 +200,11 @@ public final class Forwarder implements AutoCloseable {
     }
   }
 
-  /** The number of event loops the fast lane runs on. */
+  /**
+   * The number of event loops the fast lane runs on.
+   *
+   * @return the event loop count, 1-1024
+   */
   public int eventLoopCount() {
     return eventLoops;
   }
@@ -206,7 +214,12 @@ public final class Forwarder implements AutoCloseable {
     return fastLane && !closed;
   }
 
-  /** Starts building a forwarder for the requests {@code router} routes. */
+  /**
+   * Starts building a forwarder for the requests {@code router} routes.
+   *
+   * @param router the router that decides where requests go; not null
+   * @return a new builder
+   */
   public static Builder builder(RegionalRouter router) {
     return new Builder(router);
   }
@@ -215,6 +228,11 @@ public final class Forwarder implements AutoCloseable {
    * Routes and forwards one request, answering on {@code sink}. Never throws for routing or I/O
    * failures: they are answered on the sink. The returned stage completes, never exceptionally,
    * once the response has been completed or aborted.
+   *
+   * @param request the request as received; not null
+   * @param body the request's body; not null ({@link RequestBody#empty()} when there is none)
+   * @param sink where the response is written; not null
+   * @return a stage completing with what became of the request, never exceptionally
    */
   public CompletionStage<ForwardResult> handle(InboundRequest request, RequestBody body, ResponseSink sink) {
     Objects.requireNonNull(request, "request");
@@ -228,6 +246,11 @@ public final class Forwarder implements AutoCloseable {
   /**
    * Answers one request with a router failure (e.g. {@code draining}) without routing it: the same
    * plain-text reason and {@code X-Router-Error} header as every other failure.
+   *
+   * @param request the request as received; not null
+   * @param failure the failure to answer with; its status and reason are sent
+   * @param sink where the response is written; not null
+   * @return a stage completing once the answer is sent or aborted, never exceptionally
    */
   public CompletionStage<ForwardResult> reject(InboundRequest request, io.github.regionalrouter.RoutingException failure,
       ResponseSink sink) {
@@ -236,27 +259,47 @@ public final class Forwarder implements AutoCloseable {
     return call.result();
   }
 
-  /** The router. */
+  /**
+   * The router.
+   *
+   * @return the router given to the builder
+   */
   public RegionalRouter router() {
     return router;
   }
 
-  /** Whether the client's Host is sent upstream. */
+  /**
+   * Whether the client's Host is sent upstream.
+   *
+   * @return true if the client's Host is sent upstream
+   */
   public boolean preserveHost() {
     return preserveHost;
   }
 
-  /** Whether safe retries are on. */
+  /**
+   * Whether safe retries are on.
+   *
+   * @return true if safe retries are on
+   */
   public boolean retries() {
     return retries;
   }
 
-  /** Whether bodiless plain-HTTP/1.1 requests use the forwarder's own client. */
+  /**
+   * Whether bodiless plain-HTTP/1.1 requests use the forwarder's own client.
+   *
+   * @return true if the fast lane is on
+   */
   public boolean fastLane() {
     return fastLane;
   }
 
-  /** The executor of sink calls and request-body reads. */
+  /**
+   * The executor of sink calls and request-body reads.
+   *
+   * @return the executor given to the builder, or the default one
+   */
   public Executor executor() {
     return executor;
   }
@@ -306,6 +349,9 @@ public final class Forwarder implements AutoCloseable {
      * {@code false} unless set. Needs the system property
      * {@code jdk.httpclient.allowRestrictedHeaders} to contain {@code host}, set before the JVM
      * first uses {@code java.net.http} (the standalone proxy does this); {@link #build()} checks.
+     *
+     * @param preserve true to send the client's Host upstream
+     * @return this builder
      */
     public Builder preserveHost(boolean preserve) {
       this.preserveHost = preserve;
@@ -319,6 +365,9 @@ public final class Forwarder implements AutoCloseable {
      * {@code Content_Length} or {@code Transfer_Encoding} would stand in for the framing headers
      * this proxy checked (nginx's {@code underscores_in_headers off}, Envoy's
      * {@code headers_with_underscores_action}). Config key: {@code allowUnderscoresInHeaders}.
+     *
+     * @param allow true to forward headers with {@code _} in their name
+     * @return this builder
      */
     public Builder allowUnderscoresInHeaders(boolean allow) {
       this.allowUnderscoresInHeaders = allow;
@@ -330,6 +379,9 @@ public final class Forwarder implements AutoCloseable {
      * could not be opened goes to another endpoint of the cluster (if none of its body was read);
      * an idempotent request without a body that failed before any answer is sent once more. Never
      * past the cluster's request timeout, counted from the first attempt.
+     *
+     * @param enabled false to never retry
+     * @return this builder
      */
     public Builder retries(boolean enabled) {
       this.retries = enabled;
@@ -342,13 +394,22 @@ public final class Forwarder implements AutoCloseable {
      * {@link ResponseSink#nonBlockingNow()}), and the send of a {@code java.net.http} request
      * handled on an event-loop thread. Unless set: virtual threads when the JVM has them (21+), else a
      * cached pool of daemon threads (idle ones end after 60 s).
+     *
+     * @param executor the executor; not null, not shut down by {@link Forwarder#close()}
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** The pseudonym this proxy adds to {@code Via}; {@code regional-router} unless set. */
+    /**
+     * The pseudonym this proxy adds to {@code Via}; {@code regional-router} unless set.
+     *
+     * @param pseudonym the pseudonym; not null, a non-empty token without spaces or commas
+     * @return this builder
+     * @throws IllegalArgumentException if {@code pseudonym} is not such a token
+     */
     public Builder via(String pseudonym) {
       Objects.requireNonNull(pseudonym, "via");
       if (pseudonym.isEmpty() || !pseudonym.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ',')) {
@@ -358,7 +419,13 @@ public final class Forwarder implements AutoCloseable {
       return this;
     }
 
-    /** The request id header, kept when the client sent it, else generated; {@code X-Request-Id} unless set. */
+    /**
+     * The request id header, kept when the client sent it, else generated; {@code X-Request-Id} unless set.
+     *
+     * @param name the header name; not null, an HTTP token
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is not a valid header name
+     */
     public Builder requestIdHeader(String name) {
       Objects.requireNonNull(name, "requestIdHeader");
       if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0)) {
@@ -372,6 +439,10 @@ public final class Forwarder implements AutoCloseable {
      * The largest request body forwarded; no limit unless set. A larger declared
      * {@code Content-Length} is answered 413 before routing; a chunked body that grows past it is
      * cut off (413 if the upstream has not answered yet, else the response is aborted).
+     *
+     * @param max the limit in bytes; 0 or more
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is negative
      */
     public Builder maxRequestBodyBytes(long max) {
       if (max < 0) {
@@ -385,6 +456,10 @@ public final class Forwarder implements AutoCloseable {
      * The longest the upstream may pause inside its response body (the cluster's request timeout
      * covers the wait for the status and headers); after it the upstream connection is closed and
      * the response aborted (504 if nothing was sent yet). 30 seconds unless set.
+     *
+     * @param timeout the idle timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder bodyIdleTimeout(java.time.Duration timeout) {
       Objects.requireNonNull(timeout, "bodyIdleTimeout");
@@ -404,6 +479,9 @@ public final class Forwarder implements AutoCloseable {
      * stopped by {@link Forwarder#close()}; it keeps up to 256 idle connections per endpoint for 60
      * seconds, reads responses strictly (an invalid one is answered 502) and enforces the cluster's
      * connect and request timeouts like java.net.http does.
+     *
+     * @param enabled false to send every request with the cluster's client
+     * @return this builder
      */
     public Builder fastLane(boolean enabled) {
       this.fastLane = enabled;
@@ -415,6 +493,9 @@ public final class Forwarder implements AutoCloseable {
      * {@code true} unless set. The body is read on the {@linkplain #executor executor} one chunk
      * of 16 KiB at a time, each only once the previous one is written upstream. Off, they use the
      * cluster's {@link java.net.http.HttpClient}, which is laxer about malformed answers.
+     *
+     * @param enabled false to send requests with a body with the cluster's client
+     * @return this builder
      */
     public Builder fastLaneBodies(boolean enabled) {
       this.fastLaneBodies = enabled;
@@ -427,6 +508,10 @@ public final class Forwarder implements AutoCloseable {
      * workers). A request handled on a loop's thread is sent on that loop's connections; one
      * handled on any other thread goes to the loops in turn. Cluster limits, outlier detection and
      * counters are shared by all loops. The number of available processors unless set; 1 to 1024.
+     *
+     * @param loops the number of event loops, 1-1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code loops} is out of range
      */
     public Builder eventLoops(int loops) {
       if (loops < 1 || loops > 1024) {
@@ -436,7 +521,13 @@ public final class Forwarder implements AutoCloseable {
       return this;
     }
 
-    /** The most bytes read from a request body at once; 16 KiB unless set; 1 KiB to 1 MiB. */
+    /**
+     * The most bytes read from a request body at once; 16 KiB unless set; 1 KiB to 1 MiB.
+     *
+     * @param bytes the chunk size in bytes, 1024-1048576
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     */
     public Builder chunkSize(int bytes) {
       if (bytes < 1024 || bytes > 1024 * 1024) {
         throw new IllegalArgumentException("chunkSize: " + bytes + " (expected: 1024-1048576)");
@@ -448,6 +539,7 @@ public final class Forwarder implements AutoCloseable {
     /**
      * Builds the forwarder.
      *
+     * @return a new forwarder
      * @throws IllegalStateException if {@code preserveHost} is on but java.net.http refuses to send
      *     a {@code Host} header (the system property is missing or was set too late)
      */

@@ -14,13 +14,23 @@ public interface RequestBody {
   /**
    * The body's length: {@code 0} when the request has no body, {@code -1} when the length is not
    * known in advance (chunked), else the exact number of bytes the stream will give.
+   *
+   * @return the length in bytes, {@code 0}, or {@code -1} when unknown
    */
   long contentLength();
 
-  /** The body's bytes. Not called when {@link #contentLength()} is {@code 0}. */
+  /**
+   * The body's bytes. Not called when {@link #contentLength()} is {@code 0}.
+   *
+   * @return the stream of the body's bytes
+   */
   InputStream stream();
 
-  /** A request without a body. */
+  /**
+   * A request without a body.
+   *
+   * @return the empty body
+   */
   static RequestBody empty() {
     return Bodies.EMPTY;
   }
@@ -29,6 +39,8 @@ public interface RequestBody {
    * A body read from {@code stream}.
    *
    * @param contentLength the exact length, or {@code -1} when unknown
+   * @param stream the body's bytes; not null, not closed by the forwarder
+   * @return a new body
    * @throws IllegalArgumentException if {@code contentLength} is below {@code -1}
    */
   static RequestBody of(InputStream stream, long contentLength) {

@@ -28,13 +28,23 @@ public interface ResponseSink {
    *     {@code Content-Length}), names as received, in order
    * @param contentLength the exact body length when known, {@code -1} when not (send chunked);
    *     responses that cannot have a body (to {@code HEAD}, 204, 304) are the sink's to recognize
+   * @throws IOException if the client is gone
    */
   void start(int status, Map<String, List<String>> headers, long contentLength) throws IOException;
 
-  /** Writes the next chunk of the body. The buffer is not used after this method returns. */
+  /**
+   * Writes the next chunk of the body. The buffer is not used after this method returns.
+   *
+   * @param data the bytes to write, from its position to its limit
+   * @throws IOException if the client is gone
+   */
   void write(ByteBuffer data) throws IOException;
 
-  /** Ends the body: the response is complete. */
+  /**
+   * Ends the body: the response is complete.
+   *
+   * @throws IOException if the client is gone
+   */
   void complete() throws IOException;
 
   /**
@@ -54,6 +64,8 @@ public interface ResponseSink {
    * {@code write}s, the {@code write}s of one chunk, {@code complete} or {@code abort}, possibly
    * with {@code start}): a true answer must hold for the whole group (buffer rather than block).
    * {@code false} unless overridden.
+   *
+   * @return true if the next call would not block
    */
   default boolean nonBlockingNow() {
     return false;

@@ -74,7 +74,11 @@ public final class CachingResolver implements RegionResolver {
     this.maxEntries = settings.maxEntries();
   }
 
-  /** The settings this cache was made with. */
+  /**
+   * The settings this cache was made with.
+   *
+   * @return the settings
+   */
   public ResolverCache settings() {
     return settings;
   }
@@ -85,6 +89,10 @@ public final class CachingResolver implements RegionResolver {
    * stale-while-revalidate window (and then starts one background refresh, unless one runs or the
    * host is in its error backoff). Allocates nothing on a hit, except the once that it starts a
    * refresh.
+   *
+   * @param host the normalized host; not null
+   * @param request the request asking; not null, passed to the resolver by a refresh
+   * @return the cached answer to use now, or {@code null}
    */
   public CacheHit peek(String host, InboundRequest request) {
     Objects.requireNonNull(host, "host");
@@ -97,6 +105,10 @@ public final class CachingResolver implements RegionResolver {
    * stale-while-revalidate, or under stale-if-error after the refresh failed). Completes
    * exceptionally only when there is no answer to serve. Each caller gets its own stage:
    * completing it affects no other caller.
+   *
+   * @param host the normalized host; not null
+   * @param request the request asking; not null, passed to the resolver on a miss or refresh
+   * @return a stage completing with the answer and whether it is stale
    */
   public CompletionStage<CacheHit> lookup(String host, InboundRequest request) {
     Objects.requireNonNull(host, "host");
@@ -119,7 +131,11 @@ public final class CachingResolver implements RegionResolver {
         : forward(miss(host, request, now), CacheHit::answer);
   }
 
-  /** A snapshot of the counters (hits, stale hits, misses, loads, failures, evictions, size). */
+  /**
+   * A snapshot of the counters (hits, stale hits, misses, loads, failures, evictions, size).
+   *
+   * @return the counters now
+   */
   public CacheStats stats() {
     return new CacheStats(
         hits.sum(),
@@ -338,12 +354,20 @@ public final class CachingResolver implements RegionResolver {
       this.stale = stale;
     }
 
-    /** The cached answer. */
+    /**
+     * The cached answer.
+     *
+     * @return the answer
+     */
     public RegionAnswer answer() {
       return answer;
     }
 
-    /** Whether the answer is past its TTL (served while a refresh runs, or after an error). */
+    /**
+     * Whether the answer is past its TTL (served while a refresh runs, or after an error).
+     *
+     * @return true if the answer is past its TTL
+     */
     public boolean stale() {
       return stale;
     }

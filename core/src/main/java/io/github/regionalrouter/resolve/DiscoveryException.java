@@ -18,6 +18,7 @@ public sealed class DiscoveryException extends RegionalRouterException
     permits DiscoveryTimeoutException {
   private static final long serialVersionUID = 1L;
 
+  /** The host whose region was asked for. */
   private final String host;
 
   DiscoveryException(String host, String reason, Throwable cause) {
@@ -29,7 +30,11 @@ public sealed class DiscoveryException extends RegionalRouterException
     this.host = host;
   }
 
-  /** The host whose region was asked for, as given to {@link RegionResolver#resolve}. */
+  /**
+   * The host whose region was asked for, as given to {@link RegionResolver#resolve}.
+   *
+   * @return the host
+   */
   public String host() {
     return host;
   }

@@ -304,6 +304,8 @@ public final class HttpDiscoveryResolver implements RegionResolver {
      * for {@code ~} in a member name. If this method is not invoked prior to building, the region
      * is read at {@code /region}.
      *
+     * @param pointer the JSON Pointer; not null
+     * @return this builder
      * @throws IllegalArgumentException if {@code pointer} is not a JSON Pointer
      */
     public Builder regionPointer(String pointer) {
@@ -316,6 +318,8 @@ public final class HttpDiscoveryResolver implements RegionResolver {
      * waiting for the headers and reading the body all count. If this method is not invoked prior
      * to building, the timeout is 1 second.
      *
+     * @param timeout the deadline of one call; not null, positive, at most 1 hour
+     * @return this builder
      * @throws IllegalArgumentException if {@code timeout} is not positive or is over 1 hour
      */
     public Builder timeout(Duration timeout) {
@@ -333,6 +337,8 @@ public final class HttpDiscoveryResolver implements RegionResolver {
      * fails the call as soon as it is seen, without reading the rest. If this method is not
      * invoked prior to building, the cap is 64 KiB (65536 bytes).
      *
+     * @param maxBodyBytes the body cap in bytes; positive
+     * @return this builder
      * @throws IllegalArgumentException if {@code maxBodyBytes} is not positive
      */
     public Builder maxBodyBytes(int maxBodyBytes) {
@@ -349,6 +355,9 @@ public final class HttpDiscoveryResolver implements RegionResolver {
      * {@code toString()} nor in error messages. If no {@code Accept} header is added, calls send
      * {@code Accept: application/json}.
      *
+     * @param name the header name; not null
+     * @param value the header value; not null, may be a secret
+     * @return this builder
      * @throws IllegalArgumentException if {@code name} is not an HTTP token or is a header the
      *     client sets itself ({@code Host}, {@code Connection}, {@code Content-Length},
      *     {@code Expect}, {@code Upgrade}), or if {@code value} holds CR, LF or another control
@@ -393,13 +402,20 @@ public final class HttpDiscoveryResolver implements RegionResolver {
      * this method is not invoked prior to building, each {@link #build()} creates a client of its
      * own: HTTP/1.1, redirects never followed, connect timeout the smaller of the
      * {@linkplain #timeout timeout} and 1 second, the JDK's default executor and proxy selector.
+     *
+     * @param client the client; not null
+     * @return this builder
      */
     public Builder httpClient(HttpClient client) {
       this.client = Objects.requireNonNull(client, "httpClient");
       return this;
     }
 
-    /** Builds the resolver; the builder can be changed and used again afterwards. */
+    /**
+     * Builds the resolver; the builder can be changed and used again afterwards.
+     *
+     * @return a new resolver
+     */
     public HttpDiscoveryResolver build() {
       return new HttpDiscoveryResolver(this);
     }

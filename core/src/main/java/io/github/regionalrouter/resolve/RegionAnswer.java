@@ -26,6 +26,8 @@ public final class RegionAnswer {
   /**
    * An answer naming {@code region}.
    *
+   * @param region the region name; not null
+   * @return the answer
    * @throws IllegalArgumentException if the name is not a {@linkplain #isValidRegion safe region}
    */
   public static RegionAnswer of(String region) {
@@ -37,27 +39,48 @@ public final class RegionAnswer {
     return new RegionAnswer(region);
   }
 
-  /** The answer "this host has no region". */
+  /**
+   * The answer "this host has no region".
+   *
+   * @return the unknown answer; the same instance every call
+   */
   public static RegionAnswer unknown() {
     return UNKNOWN;
   }
 
-  /** Whether {@code name} is a safe region name: 1-64 of {@code A-Z a-z 0-9 _ . -}, not a dot path. */
+  /**
+   * Whether {@code name} is a safe region name: 1-64 of {@code A-Z a-z 0-9 _ . -}, not a dot path.
+   *
+   * @param name the name to check; not null
+   * @return true if {@code name} is a safe region name
+   */
   public static boolean isValidRegion(String name) {
     return SAFE.matcher(name).matches() && !name.equals(".") && !name.equals("..");
   }
 
-  /** Whether the answer names a region. */
+  /**
+   * Whether the answer names a region.
+   *
+   * @return true if a region is named
+   */
   public boolean isKnown() {
     return region != null;
   }
 
-  /** The region, if known. */
+  /**
+   * The region, if known.
+   *
+   * @return the region; empty when unknown
+   */
   public Optional<String> region() {
     return Optional.ofNullable(region);
   }
 
-  /** The region, or {@code null} when unknown; for hot paths that must not allocate. */
+  /**
+   * The region, or {@code null} when unknown; for hot paths that must not allocate.
+   *
+   * @return the region, or {@code null}
+   */
   public String regionOrNull() {
     return region;
   }

@@ -12,7 +12,11 @@ import java.util.Map;
  */
 public interface RegionResolverProvider {
 
-  /** The name a config file uses in {@code "type"}, e.g. {@code "my-company-geo"}. */
+  /**
+   * The name a config file uses in {@code "type"}, e.g. {@code "my-company-geo"}.
+   *
+   * @return the provider's name
+   */
   String name();
 
   /**
@@ -20,6 +24,7 @@ public interface RegionResolverProvider {
    *
    * @param options the other keys of the config object: values are {@code String},
    *     {@code Long}, {@code Double}, {@code Boolean}, {@code List} or {@code Map} as in the JSON
+   * @return a new resolver
    * @throws IllegalArgumentException with a message naming the option and what was expected, when
    *     an option is missing or wrong; the config loader adds the file and line
    */

@@ -35,6 +35,8 @@ public final class RegionResolvers {
    * {@code example.com} itself); an exact key wins over a wildcard, and a longer wildcard over a
    * shorter one. A host that matches no key is {@link RegionAnswer#unknown() unknown}.
    *
+   * @param hostToRegion host or {@code *.suffix} keys to region names; not null, copied
+   * @return a new resolver
    * @throws IllegalArgumentException if a key is empty or a value is not a safe region name
    */
   public static RegionResolver fixed(Map<String, String> hostToRegion) {
@@ -81,6 +83,11 @@ public final class RegionResolvers {
   /**
    * The original demo's mock: a host whose first character has an even char code is in
    * {@code evenRegion}, an odd one in {@code oddRegion}. Only for demos and tests.
+   *
+   * @param evenRegion the region of hosts whose first character's code is even; a safe region name
+   * @param oddRegion the region of hosts whose first character's code is odd; a safe region name
+   * @return a new resolver
+   * @throws IllegalArgumentException if a region is not a safe region name
    */
   public static RegionResolver firstCharacter(String evenRegion, String oddRegion) {
     RegionAnswer even = RegionAnswer.of(evenRegion);
@@ -105,6 +112,9 @@ public final class RegionResolvers {
    * Creates a resolver with the {@link RegionResolverProvider} named {@code type}, found with
    * {@link ServiceLoader} in the context class loader.
    *
+   * @param type the provider's {@link RegionResolverProvider#name()}; not null
+   * @param options the options passed to {@link RegionResolverProvider#create}; not null
+   * @return the provider's new resolver
    * @throws IllegalArgumentException if no provider has that name
    */
   public static RegionResolver fromProvider(String type, Map<String, Object> options) {

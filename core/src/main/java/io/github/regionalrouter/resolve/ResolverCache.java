@@ -72,6 +72,8 @@ public final class ResolverCache {
   /**
    * A cache with every default: TTL 30 s, negative TTL 5 s, 100,000 entries, stale-while-revalidate
    * 10 s, stale-if-error 5 min, error backoff 1 s, the system ticker.
+   *
+   * @return the default settings
    */
   public static ResolverCache defaults() {
     return DEFAULTS;
@@ -81,6 +83,8 @@ public final class ResolverCache {
    * A cache with every default but the TTL of known answers; the same as
    * {@code defaults().withTtl(ttl)}.
    *
+   * @param ttl the TTL of answers naming a region; not null, positive
+   * @return new settings
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
   public static ResolverCache ofTtl(Duration ttl) {
@@ -90,6 +94,8 @@ public final class ResolverCache {
   /**
    * How long an answer naming a region is fresh; 30 seconds unless set.
    *
+   * @param ttl the TTL of answers naming a region; not null, positive
+   * @return new settings with that TTL, the rest as in these
    * @throws IllegalArgumentException if {@code ttl} is not positive
    */
   public ResolverCache withTtl(Duration ttl) {
@@ -108,6 +114,8 @@ public final class ResolverCache {
    * Shorter than the TTL so that a host that just got a region is found soon. Zero means an unknown
    * answer is never fresh (the stale windows still apply to it).
    *
+   * @param negativeTtl the TTL of unknown answers; not null, zero or more
+   * @return new settings with that negative TTL, the rest as in these
    * @throws IllegalArgumentException if {@code negativeTtl} is negative
    */
   public ResolverCache withNegativeTtl(Duration negativeTtl) {
@@ -127,6 +135,8 @@ public final class ResolverCache {
    * (approximately least recently used). Under concurrent inserts the size may exceed the bound
    * by at most the number of threads inserting at that moment, until they finish.
    *
+   * @param maxEntries the most hosts held; at least 1
+   * @return new settings with that bound, the rest as in these
    * @throws IllegalArgumentException if {@code maxEntries} is less than 1
    */
   public ResolverCache withMaxEntries(int maxEntries) {
@@ -148,6 +158,8 @@ public final class ResolverCache {
    * refresh runs (started by the first lookup that sees it stale); 10 seconds unless set. Zero
    * turns this off: a lookup after the TTL waits for the resolver.
    *
+   * @param window the window after the TTL; not null, zero or more
+   * @return new settings with that window, the rest as in these
    * @throws IllegalArgumentException if {@code window} is negative
    */
   public ResolverCache withStaleWhileRevalidate(Duration window) {
@@ -165,6 +177,8 @@ public final class ResolverCache {
    * How long after its TTL an answer is still served, marked stale, when refreshing it fails; 5
    * minutes unless set. Zero turns this off: a failed refresh fails the lookup.
    *
+   * @param window the window after the TTL; not null, zero or more
+   * @return new settings with that window, the rest as in these
    * @throws IllegalArgumentException if {@code window} is negative
    */
   public ResolverCache withStaleIfError(Duration window) {
@@ -184,6 +198,8 @@ public final class ResolverCache {
    * cause. Keeps a dead discovery service from being hammered. 1 second unless set; zero turns it
    * off.
    *
+   * @param backoff the backoff; not null, zero or more
+   * @return new settings with that backoff, the rest as in these
    * @throws IllegalArgumentException if {@code backoff} is negative
    */
   public ResolverCache withErrorBackoff(Duration backoff) {
@@ -200,6 +216,9 @@ public final class ResolverCache {
   /**
    * The source of time for every expiry; {@link Ticker#system()} unless set. Tests pass a fake
    * ticker so that they need not sleep.
+   *
+   * @param ticker the time source; not null
+   * @return new settings with that ticker, the rest as in these
    */
   public ResolverCache withTicker(Ticker ticker) {
     return new ResolverCache(
@@ -212,37 +231,65 @@ public final class ResolverCache {
         Objects.requireNonNull(ticker, "ticker"));
   }
 
-  /** The TTL of answers naming a region. */
+  /**
+   * The TTL of answers naming a region.
+   *
+   * @return the TTL; positive
+   */
   public Duration ttl() {
     return ttl;
   }
 
-  /** The TTL of unknown answers. */
+  /**
+   * The TTL of unknown answers.
+   *
+   * @return the negative TTL; zero or more
+   */
   public Duration negativeTtl() {
     return negativeTtl;
   }
 
-  /** The most hosts the cache holds. */
+  /**
+   * The most hosts the cache holds.
+   *
+   * @return the entry bound; at least 1
+   */
   public int maxEntries() {
     return maxEntries;
   }
 
-  /** The stale-while-revalidate window after the TTL. */
+  /**
+   * The stale-while-revalidate window after the TTL.
+   *
+   * @return the window; zero when off
+   */
   public Duration staleWhileRevalidate() {
     return staleWhileRevalidate;
   }
 
-  /** The stale-if-error window after the TTL. */
+  /**
+   * The stale-if-error window after the TTL.
+   *
+   * @return the window; zero when off
+   */
   public Duration staleIfError() {
     return staleIfError;
   }
 
-  /** How long a failed lookup keeps the resolver from being called again for that host. */
+  /**
+   * How long a failed lookup keeps the resolver from being called again for that host.
+   *
+   * @return the backoff; zero when off
+   */
   public Duration errorBackoff() {
     return errorBackoff;
   }
 
-  /** The source of time. */
+  /**
+   * The source of time.
+   *
+   * @return the ticker
+   */
   public Ticker ticker() {
     return ticker;
   }
@@ -250,6 +297,9 @@ public final class ResolverCache {
   /**
    * Wraps {@code resolver} in a new, empty cache with these settings. Each call makes a separate
    * cache.
+   *
+   * @param resolver the resolver to cache the answers of; not null
+   * @return a new caching resolver
    */
   public CachingResolver wrap(RegionResolver resolver) {
     return new CachingResolver(this, Objects.requireNonNull(resolver, "resolver"));

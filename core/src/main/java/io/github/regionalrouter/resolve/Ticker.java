@@ -6,10 +6,18 @@ package io.github.regionalrouter.resolve;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Nanoseconds from an arbitrary origin; only differences are meaningful. */
+  /**
+   * Nanoseconds from an arbitrary origin; only differences are meaningful.
+   *
+   * @return the current time in nanoseconds
+   */
   long read();
 
-  /** The system ticker, {@link System#nanoTime()}. */
+  /**
+   * The system ticker, {@link System#nanoTime()}.
+   *
+   * @return the system ticker
+   */
   static Ticker system() {
     return System::nanoTime;
   }

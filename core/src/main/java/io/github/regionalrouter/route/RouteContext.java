@@ -8,7 +8,11 @@ import io.github.regionalrouter.InboundRequest;
  */
 public interface RouteContext {
 
-  /** The validated, normalized host (lower case, no port, no trailing dot). */
+  /**
+   * The validated, normalized host (lower case, no port, no trailing dot).
+   *
+   * @return the host
+   */
   String host();
 
   /**
@@ -20,26 +24,42 @@ public interface RouteContext {
    * holds a backslash, an encoded slash or backslash ({@code %2F}, {@code %5C}) or a malformed
    * percent-encoding never gets here: the router answers it {@code invalid_request} (400). The
    * path sent upstream is the one received.
+   *
+   * @return the normalized path; starts with {@code /}
    */
   String path();
 
   /**
    * Whether {@link #path()} starts with {@code prefix}; implementations may answer without
    * allocating.
+   *
+   * @param prefix the prefix, compared case-sensitively
+   * @return true if the normalized path starts with {@code prefix}
    */
   default boolean pathStartsWith(String prefix) {
     return path().startsWith(prefix);
   }
 
-  /** The resolved region, or {@code null} when unknown and there is no fallback. */
+  /**
+   * The resolved region, or {@code null} when unknown and there is no fallback.
+   *
+   * @return the region, or {@code null}
+   */
   String region();
 
-  /** The request as received. */
+  /**
+   * The request as received.
+   *
+   * @return the request
+   */
   InboundRequest request();
 
   /**
    * The first value of a header as it will be forwarded: the routing header is the resolved region
    * (or absent), whatever the client sent; other headers are the client's. {@code null} if absent.
+   *
+   * @param name the header name, any case
+   * @return the first value, or {@code null}
    */
   String header(String name);
 }

@@ -12,12 +12,21 @@ import java.util.Objects;
 @FunctionalInterface
 public interface RouteSelector {
 
-  /** The cluster name for this request, or {@code null} for none. */
+  /**
+   * The cluster name for this request, or {@code null} for none.
+   *
+   * @param context the request's routing context
+   * @return the cluster name, or {@code null}
+   */
   String select(RouteContext context);
 
   /**
    * The first value of header {@code name}, like Envoy's {@code route: {cluster_header: name}}.
    * With the routing header's name this is the resolved region. The default selector.
+   *
+   * @param name the header name; not null, not empty
+   * @return a new selector
+   * @throws IllegalArgumentException if {@code name} is empty
    */
   static RouteSelector byHeader(String name) {
     Objects.requireNonNull(name, "name");
@@ -37,7 +46,12 @@ public interface RouteSelector {
     };
   }
 
-  /** Always {@code cluster}, whatever the region. */
+  /**
+   * Always {@code cluster}, whatever the region.
+   *
+   * @param cluster the cluster name; not null
+   * @return a new selector
+   */
   static RouteSelector fixed(String cluster) {
     Objects.requireNonNull(cluster, "cluster");
     return new RouteSelector() {
@@ -53,7 +67,11 @@ public interface RouteSelector {
     };
   }
 
-  /** Starts a route table: rules by domain and path prefix, the first match wins. */
+  /**
+   * Starts a route table: rules by domain and path prefix, the first match wins.
+   *
+   * @return a new route table builder
+   */
   static RouteTable.Builder table() {
     return new RouteTable.Builder();
   }

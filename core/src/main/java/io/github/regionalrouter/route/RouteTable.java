@@ -41,7 +41,11 @@ public final class RouteTable implements RouteSelector {
     return null;
   }
 
-  /** The number of rules. */
+  /**
+   * The number of rules.
+   *
+   * @return the rule count; at least 1
+   */
   public int size() {
     return rules.length;
   }
@@ -93,6 +97,8 @@ public final class RouteTable implements RouteSelector {
      *     compared with {@link RouteContext#path()}, the normalized path, after being normalized
      *     the same way ({@code /a/./b} is {@code /a/b})
      * @param target the selector used when the rule matches
+     * @return this builder
+     * @throws IllegalArgumentException if {@code domain} or {@code pathPrefix} is not of that form
      */
     public Builder route(String domain, String pathPrefix, RouteSelector target) {
       Objects.requireNonNull(domain, "domain");
@@ -120,12 +126,24 @@ public final class RouteTable implements RouteSelector {
       return this;
     }
 
-    /** Adds a rule that sends matching requests to {@code cluster}. */
+    /**
+     * Adds a rule that sends matching requests to {@code cluster}.
+     *
+     * @param domain an exact host, {@code *.suffix} or {@code *}, as for the other {@code route}
+     * @param pathPrefix a path prefix starting with {@code /}, as for the other {@code route}
+     * @param cluster the cluster name; not null
+     * @return this builder
+     */
     public Builder route(String domain, String pathPrefix, String cluster) {
       return route(domain, pathPrefix, RouteSelector.fixed(cluster));
     }
 
-    /** Builds the table. */
+    /**
+     * Builds the table.
+     *
+     * @return a new route table
+     * @throws IllegalStateException if no rule was added
+     */
     public RouteTable build() {
       if (rules.isEmpty()) {
         throw new IllegalStateException("route table: routes (expected: at least one)");

@@ -29,7 +29,13 @@ public final class Main {
 
   private Main() {}
 
-  /** Runs the program; exits with 0, or 1 on a config error, 2 on a usage error. */
+  /**
+   * Runs the program; exits with 0, or 1 on a config error, 2 on a usage error.
+   *
+   * @param args the command line: one of the options listed by {@code --help}
+   * @throws Exception if the proxy or the demo fails to start, or waiting for shutdown is
+   *     interrupted
+   */
   public static void main(String[] args) throws Exception {
     prepareJvm();
     int code = run(args, System.out, System.err);

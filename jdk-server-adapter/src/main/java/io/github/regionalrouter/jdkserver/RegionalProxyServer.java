@@ -166,12 +166,22 @@ public final class RegionalProxyServer implements AutoCloseable {
     }
   }
 
-  /** Starts building a server on {@code port} of every local address. */
+  /**
+   * Starts building a server on {@code port} of every local address.
+   *
+   * @param port the port, 0-65535; 0 picks a free port
+   * @return a new builder
+   * @throws IllegalArgumentException if {@code port} is out of range
+   */
   public static Builder listen(int port) {
     return new Builder().port(port);
   }
 
-  /** Starts building a server (port 8000 of every local address unless set). */
+  /**
+   * Starts building a server (port 8000 of every local address unless set).
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -220,37 +230,65 @@ public final class RegionalProxyServer implements AutoCloseable {
     return this;
   }
 
-  /** The address the proxy listens on (with the real port when 0 was asked). */
+  /**
+   * The address the proxy listens on (with the real port when 0 was asked).
+   *
+   * @return the bound address
+   */
   public InetSocketAddress address() {
     return engine.address();
   }
 
-  /** The HTTP server this proxy runs on. */
+  /**
+   * The HTTP server this proxy runs on.
+   *
+   * @return the engine
+   */
   public Engine engine() {
     return engineKind;
   }
 
-  /** The admin listener's address, if there is one. */
+  /**
+   * The admin listener's address, if there is one.
+   *
+   * @return the admin listener's bound address; empty if there is none
+   */
   public Optional<InetSocketAddress> adminAddress() {
     return admin == null ? Optional.empty() : Optional.of(admin.address());
   }
 
-  /** The router. */
+  /**
+   * The router.
+   *
+   * @return the router given to the builder
+   */
   public RegionalRouter router() {
     return router;
   }
 
-  /** The forwarder. */
+  /**
+   * The forwarder.
+   *
+   * @return the forwarder in use: the given one, or the one this server built
+   */
   public Forwarder forwarder() {
     return forwarder;
   }
 
-  /** Whether {@link #close()} has begun: new requests are answered 503. */
+  /**
+   * Whether {@link #close()} has begun: new requests are answered 503.
+   *
+   * @return true once draining has begun
+   */
   public boolean isDraining() {
     return draining;
   }
 
-  /** Requests being served now. */
+  /**
+   * Requests being served now.
+   *
+   * @return the number of requests in flight
+   */
   public int inFlight() {
     return inFlight.get();
   }
@@ -359,32 +397,58 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * The HTTP server to run on; {@link Engine#HTTP1} unless set. See {@link Engine} for the
      * trade-off.
+     *
+     * @param engine the engine; not null
+     * @return this builder
      */
     public Builder engine(Engine engine) {
       this.engine = Objects.requireNonNull(engine, "engine");
       return this;
     }
 
-    /** The port, on every local address; 8000 unless set; 0 picks a free port. */
+    /**
+     * The port, on every local address; 8000 unless set; 0 picks a free port.
+     *
+     * @param port the port, 0-65535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     public Builder port(int port) {
       checkPort(port);
       this.address = new InetSocketAddress(port);
       return this;
     }
 
-    /** The address and port to listen on. */
+    /**
+     * The address and port to listen on.
+     *
+     * @param address the address and port; not null
+     * @return this builder
+     */
     public Builder bind(InetSocketAddress address) {
       this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
-    /** The address and port to listen on. */
+    /**
+     * The address and port to listen on.
+     *
+     * @param host the host name or address to bind; not null
+     * @param port the port, 0-65535; 0 picks a free port
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     public Builder bind(String host, int port) {
       checkPort(port);
       return bind(new InetSocketAddress(Objects.requireNonNull(host, "host"), port));
     }
 
-    /** The router. Required. */
+    /**
+     * The router. Required.
+     *
+     * @param router the router; not null
+     * @return this builder
+     */
     public Builder router(RegionalRouter router) {
       this.router = Objects.requireNonNull(router, "router");
       return this;
@@ -397,6 +461,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      * {@link #forwarderOptions}) and closes it with the server; a forwarder given here is not
      * closed by {@link RegionalProxyServer#close()}, and this server's {@link #bodyIdleTimeout}
      * then bounds only the client's request body (http1 engine).
+     *
+     * @param forwarder the forwarder; not null, built for this builder's router
+     * @return this builder
      */
     public Builder forwarder(Forwarder forwarder) {
       this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
@@ -425,6 +492,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      * forwarding option, its validation and its default stay in one place. Cannot be combined
      * with {@link #forwarder(Forwarder)}, which gives a forwarder built by the caller. A second
      * call replaces the options of the first.
+     *
+     * @param options called once with the forwarder builder at {@link #start()}; not null
+     * @return this builder
      */
     public Builder forwarderOptions(Consumer<? super Forwarder.Builder> options) {
       this.forwarderOptions = Objects.requireNonNull(options, "forwarderOptions");
@@ -437,6 +507,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * {@link #forwarderOptions} set another) and, with the http1 engine, the client's request body
      * (then the client connection is closed and the upstream request aborted); 30 seconds unless
      * set.
+     *
+     * @param timeout the idle timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder bodyIdleTimeout(Duration timeout) {
       this.bodyIdleTimeout = positive("bodyIdleTimeout", timeout);
@@ -450,6 +524,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      * with forwarding. Unless set: virtual threads when the JVM has them (21+), else a pool of
      * {@link #maxThreads} daemon threads, and the http1 engine gets a pool of its own. An executor
      * given here is not shut down by {@link #close()}.
+     *
+     * @param executor the executor; not null
+     * @return this builder
      */
     public Builder executor(ExecutorService executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -460,6 +537,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * The size of the default thread pool on JVMs without virtual threads (17-20); 256 unless set.
      * The http1 engine then also gets its own pool of {@code 2 * maxThreads} threads for connections
      * reading a request head or kept alive; a connection beyond those is answered 503.
+     *
+     * @param max the pool size; at least 2
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 2
      */
     public Builder maxThreads(int max) {
       if (max < 2) {
@@ -469,7 +550,13 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** The listen backlog; 1024 unless set. */
+    /**
+     * The listen backlog; 1024 unless set.
+     *
+     * @param backlog the backlog; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code backlog} is less than 1
+     */
     public Builder backlog(int backlog) {
       if (backlog < 1) {
         throw new IllegalArgumentException("backlog: " + backlog + " (expected: >= 1)");
@@ -478,7 +565,13 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link #close()} lets in-flight requests finish; 10 seconds unless set. */
+    /**
+     * How long {@link #close()} lets in-flight requests finish; 10 seconds unless set.
+     *
+     * @param timeout the drain timeout; not null, zero or more (zero: do not wait)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
     public Builder drainTimeout(Duration timeout) {
       this.drainTimeout = nonNegative("drainTimeout", timeout);
       return this;
@@ -489,6 +582,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * (a client trickling its headers is dropped after it); 30 seconds unless set, whole seconds.
      * Raise it for slow large uploads. ({@code sun.net.httpserver.maxReqTime}) The http1 engine
      * bounds a request with {@link #headerTimeout} and {@link #bodyIdleTimeout} instead.
+     *
+     * @param limit the time limit; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code limit} is zero or negative
      */
     public Builder requestTimeLimit(Duration limit) {
       this.requestTimeLimit = positive("requestTimeLimit", limit);
@@ -501,6 +598,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * connection's accept (first request) or the request's first byte; then the connection is
      * closed without an answer. 30 seconds unless set. (The JDK server uses
      * {@link #requestTimeLimit}.)
+     *
+     * @param timeout the header timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
      */
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive("headerTimeout", timeout);
@@ -511,6 +612,10 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * Http1 engine only: the longest request line; longer is answered 414.
      * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} bytes unless set.
+     *
+     * @param max the limit in bytes; at least 64
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 64
      */
     public Builder maxRequestLineBytes(int max) {
       if (max < 64) {
@@ -521,7 +626,13 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** How long an idle keep-alive connection stays open; 30 seconds unless set. */
+    /**
+     * How long an idle keep-alive connection stays open; 30 seconds unless set.
+     *
+     * @param timeout the idle timeout; not null, positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive("idleTimeout", timeout);
       return this;
@@ -531,6 +642,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * The most request headers; more are answered 431 (http1) or 400 (JDK server).
      * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set.
      * ({@code sun.net.httpserver.maxReqHeaders})
+     *
+     * @param max the header count limit; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1
      */
     public Builder maxRequestHeaders(int max) {
       if (max < 1) {
@@ -546,6 +661,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * the header section (the request line has {@link #maxRequestLineBytes}); the JDK server counts
      * request line and headers, in builds that have {@code sun.net.httpserver.maxReqHeaderSize}
      * (17.0.17+, 21.0.9+, 25).
+     *
+     * @param max the limit in bytes; at least 1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1024
      */
     public Builder maxRequestHeaderBytes(int max) {
       if (max < 1024) {
@@ -555,7 +674,12 @@ public final class RegionalProxyServer implements AutoCloseable {
       return this;
     }
 
-    /** Whether each request is logged (slf4j logger {@code io.github.regionalrouter.access}); on unless set. */
+    /**
+     * Whether each request is logged (slf4j logger {@code io.github.regionalrouter.access}); on unless set.
+     *
+     * @param enabled false to log no requests
+     * @return this builder
+     */
     public Builder accessLog(boolean enabled) {
       this.accessLog = enabled;
       return this;
@@ -564,6 +688,9 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * Whether the counters are registered as the MBean
      * {@code io.github.regionalrouter:type=Proxy,port=N} while the server runs; on unless set.
+     *
+     * @param enabled false to register no MBean
+     * @return this builder
      */
     public Builder jmx(boolean enabled) {
       this.jmx = enabled;
@@ -579,6 +706,9 @@ public final class RegionalProxyServer implements AutoCloseable {
      * body moves its connection to a thread of its own, as with this off. With it on, the
      * {@code RoutingListener} and the access log's slf4j appender are called on the loop thread:
      * they must not block (a listener must not anyway).
+     *
+     * @param on false to give each client connection a thread of its own
+     * @return this builder
      */
     public Builder eventLoop(boolean on) {
       this.eventLoop = on;
@@ -593,6 +723,10 @@ public final class RegionalProxyServer implements AutoCloseable {
      * {@link Forwarder.Builder#eventLoops} of the forwarder this server builds (with
      * {@link #forwarder(Forwarder)}, set it on that forwarder instead). The number of available
      * processors unless set; 1 to 1024.
+     *
+     * @param loops the number of event loops, 1-1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code loops} is out of range
      */
     public Builder eventLoops(int loops) {
       if (loops < 1 || loops > 1024) {
@@ -606,13 +740,22 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * Adds the admin listener ({@code /ready}, {@code /stats}, {@code /clusters}, {@code /config})
      * on this address; none unless set. Use a loopback address: it has no authentication.
+     *
+     * @param address the admin listener's address and port; not null
+     * @return this builder
      */
     public Builder admin(InetSocketAddress address) {
       this.adminAddress = Objects.requireNonNull(address, "admin");
       return this;
     }
 
-    /** The effective configuration, secrets redacted, that {@code /config} shows; empty unless set. */
+    /**
+     * The effective configuration, secrets redacted, that {@code /config} shows; empty unless set.
+     *
+     * @param redactedConfig called on each {@code /config} request; not null, must not return
+     *     secrets
+     * @return this builder
+     */
     public Builder config(Supplier<Map<String, Object>> redactedConfig) {
       this.configSupplier = Objects.requireNonNull(redactedConfig, "config");
       return this;
@@ -621,6 +764,7 @@ public final class RegionalProxyServer implements AutoCloseable {
     /**
      * Creates the server and starts listening.
      *
+     * @return the running server
      * @throws IllegalStateException if no router was set, if both {@link #forwarder(Forwarder)}
      *     and {@link #forwarderOptions} were set, if a given forwarder was built for another router,
      *     if an option of one engine only ({@link #headerTimeout}, {@link #maxRequestLineBytes},

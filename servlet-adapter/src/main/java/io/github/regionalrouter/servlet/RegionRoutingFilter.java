@@ -100,6 +100,8 @@ public final class RegionRoutingFilter implements Filter {
    * A filter that routes with {@code router}, for programmatic registration
    * ({@code ServletContext.addFilter}). The caller keeps ownership: {@link #destroy()} does not close
    * the router, so one router may serve several filters and servlets.
+   *
+   * @param router the router; not null, not closed by this filter
    */
   public RegionRoutingFilter(RegionalRouter router) {
     this.givenRouter = Objects.requireNonNull(router, "router");

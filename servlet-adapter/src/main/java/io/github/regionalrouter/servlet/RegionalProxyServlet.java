@@ -77,6 +77,8 @@ public final class RegionalProxyServlet extends HttpServlet {
    * A servlet that routes with {@code router}, for programmatic registration
    * ({@code ServletContext.addServlet}). {@link #destroy()} leaves the router open: its owner
    * closes it.
+   *
+   * @param router the router; not null, not closed by this servlet
    */
   public RegionalProxyServlet(RegionalRouter router) {
     this.givenRouter = Objects.requireNonNull(router, "router");

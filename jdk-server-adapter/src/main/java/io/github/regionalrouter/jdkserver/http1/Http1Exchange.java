@@ -70,7 +70,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     return head.target;
   }
 
-  /** {@code HTTP/1.1} or {@code HTTP/1.0}. */
+  /**
+   * {@code HTTP/1.1} or {@code HTTP/1.0}.
+   *
+   * @return the request's HTTP version
+   */
   public String version() {
     return head.http11 ? "HTTP/1.1" : "HTTP/1.0";
   }
@@ -120,7 +124,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     return conn.remoteAddress();
   }
 
-  /** Whether the request has a body (a positive {@code Content-Length}, or chunked). */
+  /**
+   * Whether the request has a body (a positive {@code Content-Length}, or chunked).
+   *
+   * @return true if the request has a body
+   */
   public boolean hasBody() {
     return body != null;
   }
@@ -140,6 +148,8 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    * {@code 100 Continue} at the first read, unless a response was started before (the connection
    * then closes after the response); other {@code Expect} values are ignored. Chunk extensions are
    * ignored; trailer fields are read, bounded like the header section, and discarded.
+   *
+   * @return the body stream; never null
    */
   public InputStream requestBody() {
     return body == null ? InputStream.nullInputStream() : body;
@@ -151,7 +161,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     return requestBody();
   }
 
-  /** Whether the server is draining: a handler may answer 503 or close new work. */
+  /**
+   * Whether the server is draining: a handler may answer 503 or close new work.
+   *
+   * @return true if the server is draining
+   */
   public boolean draining() {
     return conn.server().draining();
   }
@@ -163,9 +177,13 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    *     {@code -1}: chunked (close-delimited for HTTP/1.0). Responses to {@code HEAD}, 204 and 304
    *     have no body whatever is given, and bytes written to them are dropped (a {@code HEAD}
    *     answer keeps its {@code Content-Length})
+   * @param status the status code, 200-599
+   * @param headers the headers by name, values in order; framing headers ({@code Content-Length},
+   *     {@code Transfer-Encoding}, {@code Connection}, {@code Keep-Alive}) are not taken from here
    * @throws IllegalArgumentException if the status is not 200-599, a header name is not a token,
    *     or a value has CR, LF, NUL or another control character; nothing is written then
    * @throws IllegalStateException if the head was already sent
+   * @throws IOException if writing to the client fails (the client is gone, or the write timed out)
    */
   public void sendHead(int status, Map<String, List<String>> headers, long contentLength) throws IOException {
     synchronized (lock) {
@@ -186,7 +204,15 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     }
   }
 
-  /** Like {@link #sendHead(int, Map, long)}, with headers as an ordered list of name-value pairs. */
+  /**
+   * Like {@link #sendHead(int, Map, long)}, with headers as an ordered list of name-value pairs.
+   *
+   * @param status the status code, 200-599
+   * @param headers the headers as name-value pairs, in order; framing headers are not taken from
+   *     here
+   * @param contentLength the body length, or {@code -1}, as for {@link #sendHead(int, Map, long)}
+   * @throws IOException if writing to the client fails (the client is gone, or the write timed out)
+   */
   public void sendHead(int status, List<Map.Entry<String, String>> headers, long contentLength) throws IOException {
     synchronized (lock) {
       int mark = begin(status, contentLength);
@@ -303,7 +329,14 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     }
   }
 
-  /** Writes the next body bytes. */
+  /**
+   * Writes the next body bytes.
+   *
+   * @param b the bytes; not null
+   * @param off the offset of the first byte to write in {@code b}
+   * @param len the number of bytes to write
+   * @throws IOException if writing to the client fails (the client is gone, or the write timed out)
+   */
   public void write(byte[] b, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     synchronized (lock) {
@@ -401,7 +434,10 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
   /**
    * Answers with {@code status} and a plain-text body of {@code text} and completes the exchange.
    *
+   * @param status the status code, 200-599
+   * @param text the body text, sent in UTF-8 with a newline appended; not null
    * @throws IllegalStateException if a response was started
+   * @throws IOException if writing to the client fails (the client is gone, or the write timed out)
    */
   public void respond(int status, String text) throws IOException {
     byte[] b = (text + "\n").getBytes(StandardCharsets.UTF_8);
@@ -428,6 +464,9 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
    * On the event loop, with written bytes the client's socket has not taken yet: runs
    * {@code then} on the loop once they are out (or the connection closed) and returns true. Else
    * false, and nothing is run.
+   *
+   * @param then what to run once the bytes are out
+   * @return true if {@code then} will run later, false if nothing is kept (it was not run)
    */
   @Override
   public boolean whenWritten(Runnable then) {
@@ -435,7 +474,11 @@ public final class Http1Exchange implements InboundRequest, RequestBody, Respons
     return conn.onLoop && w != null && w.whenWritten(then);
   }
 
-  /** Whether {@link #sendHead} has been called. */
+  /**
+   * Whether {@link #sendHead} has been called.
+   *
+   * @return true once the head is sent or being sent
+   */
   public boolean responseStarted() {
     synchronized (lock) {
       return state != NOT_STARTED;

@@ -13,6 +13,11 @@ package io.github.regionalrouter.jdkserver.http1;
 @FunctionalInterface
 public interface Http1Handler {
 
-  /** Handles one request. */
+  /**
+   * Handles one request.
+   *
+   * @param exchange the request and its response
+   * @throws Exception any failure; answered 500 or aborted as described above
+   */
   void handle(Http1Exchange exchange) throws Exception;
 }

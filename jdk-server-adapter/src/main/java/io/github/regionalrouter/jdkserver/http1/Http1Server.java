@@ -109,7 +109,11 @@ public final class Http1Server implements AutoCloseable {
     this.nonBlockingHandler = b.nonBlockingHandler;
   }
 
-  /** Starts building a server. */
+  /**
+   * Starts building a server.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -132,6 +136,7 @@ public final class Http1Server implements AutoCloseable {
   /**
    * Binds and starts accepting connections.
    *
+   * @return this server
    * @throws IOException if the address cannot be bound
    * @throws IllegalStateException if already started
    */
@@ -183,7 +188,11 @@ public final class Http1Server implements AutoCloseable {
     return this;
   }
 
-  /** The bound address (with the actual port when 0 was asked for). */
+  /**
+   * The bound address (with the actual port when 0 was asked for).
+   *
+   * @return the bound address
+   */
   public InetSocketAddress address() {
     InetSocketAddress a = boundAddress;
     if (a == null) {
@@ -192,12 +201,20 @@ public final class Http1Server implements AutoCloseable {
     return a;
   }
 
-  /** Whether {@link #close(Duration)} has begun: no new connections; responses close theirs. */
+  /**
+   * Whether {@link #close(Duration)} has begun: no new connections; responses close theirs.
+   *
+   * @return true once closing has begun
+   */
   public boolean draining() {
     return draining;
   }
 
-  /** The number of open connections. */
+  /**
+   * The number of open connections.
+   *
+   * @return the open connection count
+   */
   public int connectionCount() {
     return connections.size();
   }
@@ -318,6 +335,8 @@ public final class Http1Server implements AutoCloseable {
    * {@code drain} to complete (their connections then close), then every connection still open is
    * closed abruptly. Then the default executor, if used, is shut down. Blocks until done; a second
    * call returns at once.
+   *
+   * @param drain how long in-flight exchanges may take to complete; not null
    */
   public void close(Duration drain) {
     Objects.requireNonNull(drain, "drain");
@@ -422,6 +441,9 @@ public final class Http1Server implements AutoCloseable {
     /**
      * Whether connections start on an event loop (non-blocking; see {@link Http1Server}) rather
      * than with a task of the executor each; false unless set.
+     *
+     * @param on true to run connections on event loops
+     * @return this builder
      */
     public Builder eventLoop(boolean on) {
       this.eventLoop = on;
@@ -434,6 +456,10 @@ public final class Http1Server implements AutoCloseable {
      * thread); implies {@link #eventLoop eventLoop(true)}. The acceptor hands accepted connections
      * to them in turn; a connection stays on its loop. Not closed by the server. Unless set, an
      * event-loop server runs {@link #eventLoops(int)} loops of its own.
+     *
+     * @param loops the loops; not null, not empty
+     * @return this builder
+     * @throws IllegalArgumentException if {@code loops} is empty
      */
     public Builder eventLoops(List<SelectorLoop> loops) {
       Objects.requireNonNull(loops, "loops");
@@ -448,6 +474,10 @@ public final class Http1Server implements AutoCloseable {
      * How many event loops of its own an event-loop server runs when none are
      * {@linkplain #eventLoops(List) given}; the number of available processors unless
      * set; 1 to 1024.
+     *
+     * @param count the number of loops, 1-1024
+     * @return this builder
+     * @throws IllegalArgumentException if {@code count} is out of range
      */
     public Builder eventLoops(int count) {
       if (count < 1 || count > 1024) {
@@ -462,19 +492,33 @@ public final class Http1Server implements AutoCloseable {
      * thread (else it is called on the executor); false unless set. Such a handler must not read
      * a request body on the loop thread: it hands the {@linkplain Http1Exchange#requestBody()
      * body} to another thread, or to a reader on the same loop that reads it without blocking.
+     *
+     * @param never true if the handler never blocks
+     * @return this builder
      */
     public Builder nonBlockingHandler(boolean never) {
       this.nonBlockingHandler = never;
       return this;
     }
 
-    /** The address to bind; the loopback address unless set. */
+    /**
+     * The address to bind; the loopback address unless set.
+     *
+     * @param address the address; not null
+     * @return this builder
+     */
     public Builder address(InetAddress address) {
       this.address = Objects.requireNonNull(address, "address");
       return this;
     }
 
-    /** The port to bind, 0 for an ephemeral one; 0 unless set. */
+    /**
+     * The port to bind, 0 for an ephemeral one; 0 unless set.
+     *
+     * @param port the port, 0-65535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code port} is out of range
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
@@ -483,13 +527,23 @@ public final class Http1Server implements AutoCloseable {
       return this;
     }
 
-    /** The listen backlog; 1024 unless set. */
+    /**
+     * The listen backlog; 1024 unless set.
+     *
+     * @param backlog the backlog; positive
+     * @return this builder
+     */
     public Builder backlog(int backlog) {
       this.backlog = positive(backlog, "backlog");
       return this;
     }
 
-    /** The request handler; required. */
+    /**
+     * The request handler; required.
+     *
+     * @param handler the handler; not null
+     * @return this builder
+     */
     public Builder handler(Http1Handler handler) {
       this.handler = Objects.requireNonNull(handler, "handler");
       return this;
@@ -500,6 +554,9 @@ public final class Http1Server implements AutoCloseable {
      * shut down by the server. Unless set: virtual threads when the JVM has them (21+), else a pool
      * of at most {@link #maxThreads} daemon threads; a connection no thread can take is answered
      * 503 and closed.
+     *
+     * @param executor the executor; not null
+     * @return this builder
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
@@ -511,6 +568,9 @@ public final class Http1Server implements AutoCloseable {
      * by each connection that is reading a request head or waiting for its next request (up to the
      * keep-alive timeout), not by one whose exchange waits for the handler to complete it. So this
      * also bounds idle kept-alive connections; on JDK 21+ virtual threads have no such bound.
+     *
+     * @param maxThreads the pool bound; positive
+     * @return this builder
      */
     public Builder maxThreads(int maxThreads) {
       this.maxThreads = positive(maxThreads, "maxThreads");
@@ -518,21 +578,33 @@ public final class Http1Server implements AutoCloseable {
     }
 
     /** The longest request line, CRLF excluded; longer is answered 414.
-     * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} unless set. */
+     * {@value ServerLimits#DEFAULT_MAX_REQUEST_LINE_BYTES} unless set.
+     *
+     * @param bytes the limit in bytes; positive
+     * @return this builder
+     */
     public Builder maxRequestLineBytes(int bytes) {
       this.maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
       return this;
     }
 
     /** The largest header section (all field lines); larger is answered 431.
-     * {@value ServerLimits#DEFAULT_MAX_HEADER_BYTES} unless set. */
+     * {@value ServerLimits#DEFAULT_MAX_HEADER_BYTES} unless set.
+     *
+     * @param bytes the limit in bytes; positive
+     * @return this builder
+     */
     public Builder maxHeaderBytes(int bytes) {
       this.maxHeaderBytes = positive(bytes, "maxHeaderBytes");
       return this;
     }
 
     /** The most header fields; more are answered 431.
-     * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set. Also bounds trailers. */
+     * {@value ServerLimits#DEFAULT_MAX_HEADERS} unless set. Also bounds trailers.
+     *
+     * @param count the limit; positive
+     * @return this builder
+     */
     public Builder maxHeaders(int count) {
       this.maxHeaders = positive(count, "maxHeaders");
       return this;
@@ -542,6 +614,9 @@ public final class Http1Server implements AutoCloseable {
      * The time a whole request head has to arrive, counted from the connection's accept (first
      * request) or the request's first byte (later ones); then the connection is closed. 30 s
      * unless set.
+     *
+     * @param timeout the header timeout; not null, positive
+     * @return this builder
      */
     public Builder headerTimeout(Duration timeout) {
       this.headerTimeout = positive(timeout, "headerTimeout");
@@ -551,13 +626,21 @@ public final class Http1Server implements AutoCloseable {
     /**
      * The longest wait for the next request body byte; then reading the body throws and the
      * connection is closed. 30 s unless set.
+     *
+     * @param timeout the body idle timeout; not null, positive
+     * @return this builder
      */
     public Builder bodyIdleTimeout(Duration timeout) {
       this.bodyIdleTimeout = positive(timeout, "bodyIdleTimeout");
       return this;
     }
 
-    /** The longest wait for the next request on a kept-alive connection. 60 s unless set. */
+    /**
+     * The longest wait for the next request on a kept-alive connection. 60 s unless set.
+     *
+     * @param timeout the keep-alive idle timeout; not null, positive
+     * @return this builder
+     */
     public Builder keepAliveIdleTimeout(Duration timeout) {
       this.keepAliveIdleTimeout = positive(timeout, "keepAliveIdleTimeout");
       return this;
@@ -567,6 +650,9 @@ public final class Http1Server implements AutoCloseable {
      * The longest a single socket write may block (the client reads nothing); then the connection
      * is closed and the write throws. So a client that stops reading cannot hold a writing thread.
      * 30 s unless set.
+     *
+     * @param timeout the write timeout; not null, positive
+     * @return this builder
      */
     public Builder writeTimeout(Duration timeout) {
       this.writeTimeout = positive(timeout, "writeTimeout");
@@ -580,6 +666,9 @@ public final class Http1Server implements AutoCloseable {
      * handing the connection to a new task of the server's executor. Such a thread is held while
      * the connection waits for its next request, so this must leave the lending executor threads
      * for its own work: 0 (never borrow) unless set; unbounded is fine for virtual threads.
+     *
+     * @param max the most borrowing connections at once; 0 or more
+     * @return this builder
      */
     public Builder maxBorrowedThreads(int max) {
       if (max < 0) {
@@ -589,7 +678,12 @@ public final class Http1Server implements AutoCloseable {
       return this;
     }
 
-    /** The drain timeout {@link Http1Server#close()} uses. 10 s unless set. */
+    /**
+     * The drain timeout {@link Http1Server#close()} uses. 10 s unless set.
+     *
+     * @param timeout the drain timeout; not null, zero or more
+     * @return this builder
+     */
     public Builder drainTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "drainTimeout");
       if (timeout.isNegative()) {
@@ -602,6 +696,7 @@ public final class Http1Server implements AutoCloseable {
     /**
      * Builds the server (not started).
      *
+     * @return a new server, not started
      * @throws IllegalStateException if no handler was set
      */
     public Http1Server build() {
