@@ -7,7 +7,8 @@ import java.util.Objects;
  * The body of an inbound request, as an adapter hands it to the {@link Forwarder}: a stream and its
  * declared length. The forwarder reads the stream on its own {@linkplain Forwarder.Builder#executor
  * executor}, chunk by chunk as the upstream connection takes them, so the body is never held whole
- * in memory; blocking reads are fine there. The forwarder does not close the stream.
+ * in memory; blocking reads are fine there. (The standalone server's bodies are read on their
+ * event loop instead, without blocking.) The forwarder does not close the stream.
  */
 public interface RequestBody {
 

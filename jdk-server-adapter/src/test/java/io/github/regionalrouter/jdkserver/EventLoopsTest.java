@@ -60,6 +60,7 @@ class EventLoopsTest {
     }
     east.close();
     clients.shutdownNow();
+    executorPool.shutdownNow();
   }
 
   /** Records, per request, the thread it was decided on and the thread that finished it. */
@@ -226,47 +227,13 @@ class EventLoopsTest {
         out.write(b);
       }
     };
-    AtomicInteger executorTasks = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    ExecutorService counting = new java.util.concurrent.AbstractExecutorService() {
-      @Override
-      public void execute(Runnable r) {
-        executorTasks.incrementAndGet();
-        pool.execute(r);
-      }
-
-      @Override
-      public void shutdown() {
-        pool.shutdown();
-      }
-
-      @Override
-      public List<Runnable> shutdownNow() {
-        return pool.shutdownNow();
-      }
-
-      @Override
-      public boolean isShutdown() {
-        return pool.isShutdown();
-      }
-
-      @Override
-      public boolean isTerminated() {
-        return pool.isTerminated();
-      }
-
-      @Override
-      public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return pool.awaitTermination(timeout, unit);
-      }
-    };
     java.util.Set<String> beforeProxy = ourThreads();
     router = RegionalRouter.builder()
         .resolver(RegionResolvers.fixed(Map.of("a.example", "us_east1")))
         .cluster(Cluster.named("us_east1").endpoint(east.uri()).requestTimeout(Duration.ofSeconds(90)))
         .build();
     proxy = RegionalProxyServer.builder().bind("127.0.0.1", 0).router(router).eventLoops(LOOPS)
-        .executor(counting).accessLog(false).drainTimeout(Duration.ofSeconds(2)).start();
+        .executor(countingExecutor).accessLog(false).drainTimeout(Duration.ofSeconds(2)).start();
     try {
       RawHttp.send(proxy.address().getPort(), "GET /x HTTP/1.1", "Host: a.example"); // starts the loops' clients
       java.util.Set<String> before = ourThreads();
@@ -288,9 +255,81 @@ class EventLoopsTest {
     } finally {
       proxy.close();
       proxy = null;
-      pool.shutdownNow();
     }
   }
+
+  @Test
+  void aClientThatReadsSlowlyPacesItsDownloadOnTheLoopWithoutTheExecutor() throws Exception {
+    int size = 32 << 20;
+    router = RegionalRouter.builder()
+        .resolver(RegionResolvers.fixed(Map.of("a.example", "us_east1")))
+        .cluster(Cluster.named("us_east1").endpoint(east.uri()))
+        .build();
+    proxy = RegionalProxyServer.builder().bind("127.0.0.1", 0).router(router).eventLoops(1)
+        .executor(countingExecutor).accessLog(false).drainTimeout(Duration.ofSeconds(2)).start();
+    RawHttp.send(proxy.address().getPort(), "GET /x HTTP/1.1", "Host: a.example");
+    int tasksBefore = executorTasks.get();
+    long received = 0;
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(16 * 1024); // the client's socket takes little: the proxy's writes often wait
+      s.connect(new InetSocketAddress("127.0.0.1", proxy.address().getPort()), 5000);
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET /download/" + size + " HTTP/1.1\r\nHost: a.example\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      InputStream in = s.getInputStream();
+      byte[] small = new byte[1024];
+      String head = "";
+      while (!head.endsWith("\r\n\r\n")) {
+        int c = in.read();
+        assertThat(c).isNotNegative();
+        head += (char) c;
+      }
+      assertThat(head).startsWith("HTTP/1.1 200").contains("Content-Length: " + size);
+      for (int n; received < size && (n = in.read(small)) > 0; ) {
+        received += n;
+      }
+    }
+    assertThat(received).isEqualTo(size);
+    // each chunk was asked of the upstream once the client had taken the last: on the loop, no
+    // executor thread waited for the client
+    assertThat(executorTasks.get() - tasksBefore).as("tasks handed to the executor").isZero();
+  }
+
+  private final AtomicInteger executorTasks = new AtomicInteger();
+  private final ExecutorService executorPool = Executors.newFixedThreadPool(4);
+  /** The proxy's executor, counting the tasks handed to it. */
+  private final ExecutorService countingExecutor = new java.util.concurrent.AbstractExecutorService() {
+    @Override
+    public void execute(Runnable r) {
+      executorTasks.incrementAndGet();
+      executorPool.execute(r);
+    }
+
+    @Override
+    public void shutdown() {
+      executorPool.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return executorPool.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return executorPool.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return executorPool.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+      return executorPool.awaitTermination(timeout, unit);
+    }
+  };
 
   /** The names of the live threads the library started. */
   private static java.util.Set<String> ourThreads() {

@@ -23,6 +23,8 @@ final class LoopWriter {
   /** Bytes written but not yet taken by the socket; null when none. Written under this. */
   private volatile ByteBuffer pending;
   private long pendingDeadline;
+  /** The write timeout: the longest the client may take no byte of {@link #pending}. */
+  private long timeoutNanos;
   private boolean closed;
   /** Run on the loop once {@link #pending} is all written. Guarded by this. */
   private Runnable whenFlushed;
@@ -60,6 +62,7 @@ final class LoopWriter {
           rest.put(bb).flip();
           pending = rest;
           pendingDeadline = deadline;
+          this.timeoutNanos = timeoutNanos;
           armWrite();
           if (mayWait) {
             awaitFlushed(deadline);
@@ -123,7 +126,9 @@ final class LoopWriter {
         return;
       }
       try {
-        ch.write(pending);
+        if (ch.write(pending) > 0) {
+          pendingDeadline = System.nanoTime() + timeoutNanos; // the client reads: slowly is not idle
+        }
       } catch (IOException e) {
         pending = null;
         closed = true;
