@@ -250,6 +250,28 @@ public final class RegionalProxyServer implements AutoCloseable {
     return draining;
   }
 
+  /**
+   * Whether this proxy should get traffic, as the admin {@code /ready} answers: not while
+   * {@linkplain #isDraining draining}, nor once one of its event loops died (an {@link Error} on
+   * its thread, logged at ERROR; the http1 engine then accepts no more connections), since the
+   * connections and requests on that loop are lost and the proxy would only half-work.
+   */
+  public boolean isReady() {
+    return notReadyReason() == null;
+  }
+
+  /** Why {@link #isReady()} is false, one line, or {@code null}. */
+  String notReadyReason() {
+    if (draining) {
+      return "draining";
+    }
+    Throwable dead = engine.eventLoopFailure();
+    if (dead == null) {
+      dead = forwarder.eventLoopFailure();
+    }
+    return dead == null ? null : "an event loop died: " + dead.getClass().getName();
+  }
+
   /** Requests being served now. */
   public int inFlight() {
     return inFlight.get();

@@ -26,6 +26,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A strict HTTP/1.1 server (RFC 9112) for the proxy's edge: it parses every request head byte for
@@ -58,6 +60,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Http1Server implements AutoCloseable {
   private static final AtomicInteger SERVERS = new AtomicInteger();
+  private static final Logger log = LoggerFactory.getLogger(Http1Server.class);
 
   final Limits limits;
   final Http1Handler handler;
@@ -71,7 +74,7 @@ public final class Http1Server implements AutoCloseable {
   final boolean nonBlockingHandler;
   private final List<SelectorLoop> sharedLoops;
   private final int ownLoopCount;
-  private List<SelectorLoop> loops;
+  private volatile List<SelectorLoop> loops;
   private boolean ownLoops;
   private int nextLoop;
   private volatile ServerSocketChannel serverChannel;
@@ -201,6 +204,26 @@ public final class Http1Server implements AutoCloseable {
     return connections.size();
   }
 
+  /**
+   * What ended one of the event loops this server deals connections to (see
+   * {@link SelectorLoop#failure()}), or {@code null} while they all run (or it has none). A
+   * connection dealt to a dead loop would never be served, so once one has died the acceptor
+   * closes the listening socket at the next connection: the server stops accepting rather than
+   * half-work.
+   */
+  public Throwable eventLoopFailure() {
+    List<SelectorLoop> ls = loops;
+    if (ls != null) {
+      for (SelectorLoop l : ls) {
+        Throwable t = l.failure();
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
   private void acceptLoop() {
     ServerSocket ss = serverSocket;
     while (!ss.isClosed()) {
@@ -253,6 +276,12 @@ public final class Http1Server implements AutoCloseable {
       } catch (IOException e) {
         closeQuietly(ch);
         continue;
+      }
+      if (eventLoopFailure() != null) {
+        log.error("{}: an event loop died; no longer accepting connections on {}", name, boundAddress);
+        closeQuietly(ch);
+        closeQuietly(ssc);
+        return;
       }
       // round-robin: each loop owns the connections handed to it, for their whole life
       SelectorLoop loop = loops.get(nextLoop);
