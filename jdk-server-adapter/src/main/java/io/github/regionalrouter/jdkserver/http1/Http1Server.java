@@ -226,15 +226,11 @@ public final class Http1Server implements AutoCloseable {
 
   private void acceptLoop() {
     ServerSocket ss = serverSocket;
+    AcceptBackoff backoff = new AcceptBackoff(name, log);
     while (!ss.isClosed()) {
-      Socket s;
-      try {
-        s = ss.accept();
-      } catch (IOException e) {
-        if (ss.isClosed()) {
-          return;
-        }
-        continue; // e.g. too many open files: keep serving the open connections
+      Socket s = backoff.accept(ss::accept, ss::isClosed);
+      if (s == null) {
+        return;
       }
       Http1Connection c;
       try {
@@ -260,15 +256,11 @@ public final class Http1Server implements AutoCloseable {
   /** Accepts connections onto the event loop. */
   private void acceptChannels() {
     ServerSocketChannel ssc = serverChannel;
+    AcceptBackoff backoff = new AcceptBackoff(name, log);
     while (ssc.isOpen()) {
-      SocketChannel ch;
-      try {
-        ch = ssc.accept();
-      } catch (IOException e) {
-        if (!ssc.isOpen()) {
-          return;
-        }
-        continue; // e.g. too many open files: keep serving the open connections
+      SocketChannel ch = backoff.accept(ssc::accept, () -> !ssc.isOpen());
+      if (ch == null) {
+        return;
       }
       try {
         ch.configureBlocking(false);
