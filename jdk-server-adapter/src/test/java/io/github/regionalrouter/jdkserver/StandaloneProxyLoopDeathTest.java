@@ -3,6 +3,7 @@ package io.github.regionalrouter.jdkserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.regionalrouter.LogCapture;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.internal.loop.SelectorLoop;

@@ -794,7 +794,7 @@ final class Conn implements SelectorLoop.Handler {
       try {
         ch.close();
       } catch (IOException ignored) {
-        // nothing to do
+        // irrelevant: the channel is dropped either way and its exchange already told how it ended
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.github.regionalrouter.jdkserver;
+package io.github.regionalrouter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -8,13 +8,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * What slf4j-simple (the tests' binding, WARN and up) prints while open: it writes each line to
  * {@code System.err} as it is then, so this tees {@code System.err} into a buffer and restores it
- * on {@link #close()}.
+ * on {@link #close()}. Shared with the adapters' tests (core's test jar).
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
-  LogCapture() {
+  /** Starts capturing. */
+  public LogCapture() {
     OutputStream tee = new OutputStream() {
       @Override
       public void write(int b) {
@@ -36,14 +37,14 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Everything logged so far. */
-  String text() {
+  public String text() {
     synchronized (captured) {
       return captured.toString(StandardCharsets.UTF_8);
     }
   }
 
   /** How many lines logged so far contain {@code part}. */
-  long linesContaining(String part) {
+  public long linesContaining(String part) {
     return text().lines().filter(l -> l.contains(part)).count();
   }
 
