@@ -188,16 +188,22 @@ class SelectorLoopTest {
     }
   }
 
-  @Test
-  void closeRunsStoppedOnTheLoopAndEndsItsThread() throws Exception {
-    start();
-    Thread t = onLoop(Thread::currentThread);
+  /** A listening channel registered on the loop (so closed with it). */
+  private ServerSocketChannel registeredServer() throws Exception {
     ServerSocketChannel server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     onLoop(() -> {
       server.configureBlocking(false);
       return loop.register(server, SelectionKey.OP_ACCEPT, k -> { });
     });
+    return server;
+  }
+
+  @Test
+  void closeRunsStoppedOnTheLoopAndEndsItsThread() throws Exception {
+    start();
+    Thread t = onLoop(Thread::currentThread);
+    ServerSocketChannel server = registeredServer();
     loop.close();
     assertThat(loop.isClosed()).isTrue();
     assertThat(t.isAlive()).isFalse();
@@ -225,12 +231,7 @@ class SelectorLoopTest {
   void anErrorEndsTheLoopClosesItsChannelsAndIsItsFailure() throws Exception {
     start();
     Thread t = onLoop(Thread::currentThread);
-    ServerSocketChannel server = ServerSocketChannel.open();
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    onLoop(() -> {
-      server.configureBlocking(false);
-      return loop.register(server, SelectionKey.OP_ACCEPT, k -> { });
-    });
+    ServerSocketChannel server = registeredServer();
     Error death = new AssertionError("test: the loop dies");
     CountDownLatch afterDeath = new CountDownLatch(1);
     loop.execute(() -> {
