@@ -107,7 +107,8 @@ public final class RegionalRouter implements AutoCloseable {
             OFF_LOOP.execute(() -> callInto(result, host, request));
             return result;
           } catch (RuntimeException e) {
-            // refused: call from here rather than fail the lookup
+            // irrelevant: the common pool refuses only while the JVM stops; call from here rather
+            // than fail the lookup
           }
         }
         return call(host, request);

@@ -45,7 +45,7 @@ final class ClientThreads {
     try {
       SHUTDOWN_NOW.invoke(client);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      // best effort: the client is unreachable once the cluster drops it
+      // irrelevant: best effort, the client's threads end anyway once it is unreachable (dropped)
     }
     return true;
   }

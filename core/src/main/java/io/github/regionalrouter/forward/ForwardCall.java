@@ -9,6 +9,7 @@ import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
 import io.github.regionalrouter.internal.loop.LoopBody;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
+import io.github.regionalrouter.internal.upstream.UpstreamClosedException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -410,12 +411,14 @@ final class ForwardCall {
     if (t instanceof ProtocolException) {
       return new RoutingException(FailureReason.UPSTREAM_PROTOCOL_ERROR, "upstream sent an invalid answer", t);
     }
-    if (t instanceof IOException) {
-      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-      if (m.contains("header") || m.contains("status line") || m.contains("protocol")) {
-        return new RoutingException(FailureReason.UPSTREAM_PROTOCOL_ERROR, "upstream sent an invalid answer", t);
-      }
+    // by type, never by message: both lanes throw ProtocolException for an invalid answer; any
+    // other I/O failure before the head (java.net.http's "header parser received no bytes", a
+    // reset) means the upstream did not answer: unreachable, so a bodiless GET may be retried
+    if (t instanceof UpstreamClosedException) {
       return new RoutingException(FailureReason.UPSTREAM_UNREACHABLE, "upstream closed the connection before answering", t);
+    }
+    if (t instanceof IOException) {
+      return new RoutingException(FailureReason.UPSTREAM_UNREACHABLE, "upstream connection failed before answering", t);
     }
     if (t instanceof IllegalArgumentException) {
       return new RoutingException(FailureReason.INVALID_REQUEST, "request cannot be forwarded", t);

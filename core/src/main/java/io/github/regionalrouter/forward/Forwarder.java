@@ -201,6 +201,27 @@ public final class Forwarder implements AutoCloseable {
   }
 
   /**
+   * What ended one of the fast lane's event loops, and every connection on it (an {@link Error}
+   * on its thread, a failing selector; logged at ERROR when it happened), or {@code null} while
+   * they all run or none has started. A forwarder with a dead loop fails part of its requests:
+   * its owner should take it out of service (the standalone proxy answers {@code /ready} 503).
+   *
+   * @return the failure that ended a loop, or {@code null}
+   */
+  public Throwable eventLoopFailure() {
+    UpstreamClient[] us = upstreams;
+    if (us != null) {
+      for (UpstreamClient u : us) {
+        Throwable t = u.loop().failure();
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
    * The number of event loops the fast lane runs on.
    *
    * @return the event loop count, 1-1024

@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches one forwarder's response relays for an upstream that stops sending its body. One scan
@@ -18,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * redeploys. A relay watched after {@code close()} is not timed (the forwarder is closed).
  */
 final class IdleWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IdleWatch.class);
+
   private static final long PERIOD_MILLIS = 100;
   private static final AtomicInteger THREADS = new AtomicInteger();
   private final Set<ResponseRelay> relays = ConcurrentHashMap.newKeySet();
@@ -80,6 +84,7 @@ final class IdleWatch implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         relays.remove(relay); // never let one relay stop the scans
+        log.warn("idle check of a response relay threw (a bug; unwatched now)", e);
       }
     }
   }

@@ -4,6 +4,8 @@ import io.github.regionalrouter.internal.TaskTail;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks one at a time, in submission order, on a delegate executor: the tasks of one exchange
@@ -12,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reads the connection's next request there).
  */
 final class SerialExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+
   private final Executor delegate;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
@@ -39,11 +43,7 @@ final class SerialExecutor implements Executor {
     if (!pending.compareAndSet(0, 1)) {
       return false;
     }
-    try {
-      task.run();
-    } catch (RuntimeException | Error e) {
-      // a task reports its own failures
-    }
+    runLogged(task);
     if (pending.decrementAndGet() != 0) {
       handOff(); // submitted meanwhile: they saw pending > 0 and left the drain to us
     }
@@ -62,12 +62,21 @@ final class SerialExecutor implements Executor {
 
   private void drain() {
     do {
-      Runnable task = tasks.poll();
-      try {
-        task.run();
-      } catch (RuntimeException | Error e) {
-        // a task reports its own failures; keep the queue going
-      }
+      runLogged(tasks.poll());
     } while (pending.decrementAndGet() != 0);
+  }
+
+  /**
+   * Runs {@code task}; one that throws is logged and the queue goes on. A task ends its own
+   * exchange on failure, so a throw here is a bug that may have left an exchange unanswered.
+   */
+  private static void runLogged(Runnable task) {
+    try {
+      task.run();
+    } catch (VirtualMachineError e) {
+      throw e; // nothing sensible runs after this
+    } catch (RuntimeException | Error e) {
+      log.error("a forwarding task threw (a bug; its exchange may be left unanswered)", e);
+    }
   }
 }

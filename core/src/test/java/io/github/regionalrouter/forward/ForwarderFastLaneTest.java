@@ -46,6 +46,7 @@ class ForwarderFastLaneTest {
 
   private boolean fastLaneBodies = true;
   private long maxRequestBodyBytes = Long.MAX_VALUE;
+  private boolean retries;
 
   private void start(String endpoint, boolean fastLane) {
     router = RegionalRouter.builder()
@@ -54,7 +55,7 @@ class ForwarderFastLaneTest {
         .cluster(Cluster.named("r1").endpoint(endpoint).requestTimeout(requestTimeout))
         .build();
     forwarder = Forwarder.builder(router).fastLane(fastLane).fastLaneBodies(fastLaneBodies)
-        .maxRequestBodyBytes(maxRequestBodyBytes).retries(false)
+        .maxRequestBodyBytes(maxRequestBodyBytes).retries(retries)
         .eventLoops(1) // requests from this thread would go to the loops in turn: one pool here
         .build();
   }
@@ -319,6 +320,46 @@ class ForwarderFastLaneTest {
     assertThat(s.status).isEqualTo(502);
     assertThat(s.headers.get("X-Router-Error")).containsExactly("upstream_unreachable");
     assertThat(router.clusters().get("r1").inFlight()).isZero();
+  }
+
+  /** Closes its first {@code closing} connections after reading a request head, then answers OK. */
+  private static ScriptedUpstream closingFirst(int closing) throws IOException {
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    return new ScriptedUpstream((s, in) -> {
+      boolean close = n.incrementAndGet() <= closing;
+      while (ScriptedUpstream.readHead(in) != null) {
+        if (close) {
+          return; // not one byte of an answer
+        }
+        s.getOutputStream().write(OK.getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+      }
+    });
+  }
+
+  // classified by type in both lanes: java.net.http's "header parser received no bytes" was
+  // once counted a protocol error for the word "header" in its message
+  @org.junit.jupiter.params.ParameterizedTest(name = "fast lane {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void anUpstreamThatClosesBeforeAnyByteOfItsAnswerIsUnreachableNotAProtocolError(boolean fastLane)
+      throws Exception {
+    upstream = closingFirst(Integer.MAX_VALUE);
+    start("http://127.0.0.1:" + upstream.port(), fastLane);
+    Sink s = forward("GET", (byte[]) null);
+    assertThat(s.status).isEqualTo(502);
+    assertThat(s.headers.get("X-Router-Error")).containsExactly("upstream_unreachable");
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "fast lane {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void aGetWhoseUpstreamClosedBeforeAnsweringIsRetriedOnce(boolean fastLane) throws Exception {
+    retries = true;
+    upstream = closingFirst(1);
+    start("http://127.0.0.1:" + upstream.port(), fastLane);
+    Sink s = forward("GET", (byte[]) null);
+    assertThat(s.status).isEqualTo(200);
+    assertThat(s.text()).isEqualTo("ok");
+    assertThat(upstream.accepted.get()).isEqualTo(2);
   }
 
   @Test

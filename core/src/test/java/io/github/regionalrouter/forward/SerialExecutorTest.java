@@ -101,4 +101,30 @@ class SerialExecutorTest {
     })).isTrue();
     assertThat(log).containsExactly("inline", "queued");
   }
+
+  @Test
+  void aTaskThatThrowsIsLoggedAtErrorAndTheNextTaskStillRuns() {
+    try (io.github.regionalrouter.LogCapture captured = new io.github.regionalrouter.LogCapture()) {
+      serial.execute(() -> {
+        throw new IllegalStateException("test: a sink call's bug");
+      });
+      serial.execute(() -> log.add("next"));
+      delegate.next().run();
+
+      assertThat(log).containsExactly("next");
+      assertThat(captured.text()).contains("ERROR").contains("a forwarding task threw")
+          .contains("IllegalStateException: test: a sink call's bug");
+    }
+  }
+
+  @Test
+  void anInlineTaskThatThrowsIsLoggedAtError() {
+    try (io.github.regionalrouter.LogCapture captured = new io.github.regionalrouter.LogCapture()) {
+      assertThat(serial.tryRunInline(() -> {
+        throw new AssertionError("test: inline bug");
+      })).isTrue();
+
+      assertThat(captured.text()).contains("a forwarding task threw").contains("AssertionError: test: inline bug");
+    }
+  }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * The admin listener: {@code GET /ready} (200, or 503 while draining), {@code GET /stats} (the
+ * The admin listener: {@code GET /ready} (200, or 503 while draining or once an event loop died), {@code GET /stats} (the
  * router's counters, the cache's, in-flight per cluster), {@code GET /clusters} (endpoints and
  * their health), {@code GET /config} (the version, then the effective config, secrets redacted by its supplier).
  */
@@ -56,8 +56,9 @@ final class AdminServer {
       }
       switch (path) {
         case "/ready":
-          if (proxy.isDraining()) {
-            send(ex, 503, "text/plain; charset=utf-8", "draining\n");
+          String notReady = proxy.notReadyReason();
+          if (notReady != null) {
+            send(ex, 503, "text/plain; charset=utf-8", notReady + "\n");
           } else {
             send(ex, 200, "text/plain; charset=utf-8", "ready\n");
           }

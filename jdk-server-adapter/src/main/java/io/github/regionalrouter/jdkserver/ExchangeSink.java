@@ -86,7 +86,7 @@ final class ExchangeSink implements ResponseSink {
       try {
         out.flush(); // JDK 21+ may still buffer the headers: the client should see what was sent
       } catch (IOException | RuntimeException ignored) {
-        // the client is gone
+        // irrelevant: the client is gone, and the abort below ends the exchange either way
       }
     }
     if (ExchangeAbort.abort(exchange)) {

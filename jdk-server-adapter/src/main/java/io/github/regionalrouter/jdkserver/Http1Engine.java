@@ -57,6 +57,11 @@ final class Http1Engine implements ServerEngine {
   }
 
   @Override
+  public Throwable eventLoopFailure() {
+    return server.eventLoopFailure();
+  }
+
+  @Override
   public void stop(long deadlineNanos) {
     // refuses new connections, closes idle ones, waits for in-flight exchanges, then resets the rest
     server.close(java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));

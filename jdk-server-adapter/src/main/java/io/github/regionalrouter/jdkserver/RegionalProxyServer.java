@@ -285,6 +285,30 @@ public final class RegionalProxyServer implements AutoCloseable {
   }
 
   /**
+   * Whether this proxy should get traffic, as the admin {@code /ready} answers: not while
+   * {@linkplain #isDraining draining}, nor once one of its event loops died (an {@link Error} on
+   * its thread, logged at ERROR; the http1 engine then accepts no more connections), since the
+   * connections and requests on that loop are lost and the proxy would only half-work.
+   *
+   * @return true while the proxy should get traffic
+   */
+  public boolean isReady() {
+    return notReadyReason() == null;
+  }
+
+  /** Why {@link #isReady()} is false, one line, or {@code null}. */
+  String notReadyReason() {
+    if (draining) {
+      return "draining";
+    }
+    Throwable dead = engine.eventLoopFailure();
+    if (dead == null) {
+      dead = forwarder.eventLoopFailure();
+    }
+    return dead == null ? null : "an event loop died: " + dead.getClass().getName();
+  }
+
+  /**
    * Requests being served now.
    *
    * @return the number of requests in flight

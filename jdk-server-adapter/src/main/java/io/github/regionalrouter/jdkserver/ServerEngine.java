@@ -13,4 +13,9 @@ interface ServerEngine {
    * {@link System#nanoTime()} value), then closes every connection. The proxy is draining already.
    */
   void stop(long deadlineNanos);
+
+  /** What ended an event loop of the engine's own (not the forwarder's), or {@code null}. */
+  default Throwable eventLoopFailure() {
+    return null;
+  }
 }

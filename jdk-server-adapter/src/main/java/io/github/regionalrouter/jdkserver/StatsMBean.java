@@ -37,7 +37,9 @@ final class StatsMBean implements DynamicMBean {
         server.registerMBean(this, name);
       }
     } catch (JMException | RuntimeException e) {
-      name = null; // JMX is best effort
+      name = null; // JMX is best effort: the proxy serves without it, but say so
+      org.slf4j.LoggerFactory.getLogger(StatsMBean.class).warn("proxy on port {}: its JMX MBean is not registered",
+          proxy.address().getPort(), e);
     }
   }
 
@@ -46,7 +48,7 @@ final class StatsMBean implements DynamicMBean {
       try {
         ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
       } catch (JMException | RuntimeException ignored) {
-        // already gone
+        // irrelevant: already unregistered (by the platform server or a second close)
       }
     }
   }

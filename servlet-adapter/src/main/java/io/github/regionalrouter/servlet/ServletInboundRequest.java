@@ -91,7 +91,7 @@ final class ServletInboundRequest implements InboundRequest {
         // InetAddress.getByName parses an IP literal without a name service lookup
         return new InetSocketAddress(InetAddress.getByName(addr), port);
       } catch (UnknownHostException | SecurityException e) {
-        // fall through
+        // irrelevant: the unresolved address below carries the same text
       }
     }
     return InetSocketAddress.createUnresolved(addr, port);

@@ -100,7 +100,7 @@ final class ServletResponseSink implements ResponseSink {
           }
           async.complete();
         } catch (RuntimeException e) {
-          // already over
+          // irrelevant: the container already ended the request; nothing is left to complete
         }
       }
 

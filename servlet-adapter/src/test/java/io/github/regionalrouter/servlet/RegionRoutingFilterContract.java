@@ -8,7 +8,10 @@ import static io.github.regionalrouter.servlet.TestResolvers.timed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.regionalrouter.LogCapture;
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.ThrowingListener;
+import io.github.regionalrouter.resolve.ResolverCache;
 import io.github.regionalrouter.servlet.TestResolvers.Counting;
 import io.github.regionalrouter.servlet.TestResolvers.Gate;
 import io.github.regionalrouter.servlet.TestResolvers.Timing;
@@ -231,6 +234,33 @@ abstract class RegionRoutingFilterContract {
         ct -> assertThat(ct).startsWithIgnoringCase("text/plain"));
     assertThat(answer.body()).isEqualTo("region discovery failed\n");
     assertThat(echo.calls()).isZero();
+  }
+
+  @Test
+  @Timeout(30)
+  void aThrowingListenerChangesNoAnswerOnTheCacheMissOrTheCacheHitPathAndIsLoggedOnce() throws Exception {
+    ThrowingListener throwing = new ThrowingListener();
+    Counting resolver = new Counting(delayed(HOSTS, 50, scheduler()));
+    try (LogCapture log = new LogCapture()) {
+      deploy(router(resolver).cache(ResolverCache.ofTtl(Duration.ofMinutes(5))).listener(throwing).build());
+
+      HttpResponse<String> miss = get("/hello", "east.example.com");
+      HttpResponse<String> hit = get("/hello", "east.example.com");
+      int lookups = resolver.calls.get();
+      HttpResponse<String> failed = get("/hello", "nowhere.example.com");
+
+      assertThat(miss.statusCode()).isEqualTo(200);
+      assertThat(EchoServlet.parse(miss.body()))
+          .containsEntry("region", "us_east1").containsEntry("dispatch", "ASYNC");
+      assertThat(hit.statusCode()).isEqualTo(200);
+      assertThat(EchoServlet.parse(hit.body()))
+          .containsEntry("region", "us_east1").containsEntry("dispatch", "REQUEST");
+      assertThat(lookups).as("the second request was a cache hit").isEqualTo(1);
+      assertThat(failed.statusCode()).isEqualTo(503);
+      assertThat(failed.headers().firstValue("X-Router-Error")).hasValue("cluster_not_found");
+      assertThat(throwing.calls.get()).as("the listener heard (and threw on) the events").isGreaterThanOrEqualTo(5);
+      assertThat(log.linesContaining("routing listener throwing-listener threw")).isEqualTo(1);
+    }
   }
 
   @ParameterizedTest

@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One selector and the thread that runs it: the event loop the fast lane's upstream connections
@@ -23,8 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Each registered channel has a {@link Handler}, called on the loop thread when its key is
  * ready. Tasks given to {@link #execute} run on the loop thread, in order, after the current
  * selection; the selector is woken only when a task comes from another thread.
+ *
+ * <p>A handler or task that throws is logged and the loop goes on (its owner ends its own
+ * connection). An {@link Error} or a failure of the selector itself ends the loop and closes every
+ * channel on it: that is logged at ERROR, and {@link #failure()} says why, so the loop's users
+ * can stop taking work (the standalone proxy stops accepting and answers {@code /ready} 503).
  */
 public final class SelectorLoop implements Executor, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
+
   /** Called on the loop thread when a registered channel is ready. */
   public interface Handler {
     void onReady(SelectionKey key);
@@ -65,6 +74,8 @@ public final class SelectorLoop implements Executor, AutoCloseable {
   /** Wakeups {@link #execute} asked of the selector (a test hook; racy increments are fine). */
   volatile int wakeups;
   private volatile boolean terminated;
+  /** What ended the loop other than {@link #close()}; null while it runs or when closed. */
+  private volatile Throwable failure;
 
   /**
    * Opens a selector and starts the loop's thread.
@@ -139,6 +150,20 @@ public final class SelectorLoop implements Executor, AutoCloseable {
   }
 
   /**
+   * What ended this loop, and every connection on it, other than {@link #close()} (an
+   * {@link Error} of a handler or task, a failing selector); {@code null} while it runs or once
+   * it was closed.
+   */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The name of the loop's thread. */
+  public String name() {
+    return thread.getName();
+  }
+
+  /**
    * Stops the loop; returns once its thread has ended (at most about a second) unless called on
    * it. Tasks queued meanwhile still run, then {@link Housekeeper#stopped()}.
    */
@@ -182,7 +207,10 @@ public final class SelectorLoop implements Executor, AutoCloseable {
         wait = Math.max(1, ticker.tick(System.nanoTime()));
       }
     } catch (IOException | RuntimeException | Error e) {
+      failure = e;
       closed = true;
+      log.error("event loop {} died; its {} channels are closed and it takes no more work",
+          thread.getName(), selector.isOpen() ? selector.keys().size() : 0, e);
     } finally {
       terminated = true;
       for (Runnable r : afterSelect) {
@@ -197,8 +225,8 @@ public final class SelectorLoop implements Executor, AutoCloseable {
             closeQuietly(k.channel());
           }
           selector.close();
-        } catch (IOException | RuntimeException ignored) {
-          // nothing to do
+        } catch (IOException | RuntimeException e) {
+          log.debug("event loop {}: closing its selector failed", thread.getName(), e);
         }
         runTasks();
       }
@@ -211,9 +239,10 @@ public final class SelectorLoop implements Executor, AutoCloseable {
         ((Handler) k.attachment()).onReady(k);
       }
     } catch (CancelledKeyException e) {
-      // closed meanwhile
+      // provably nothing lost: the channel was closed meanwhile, by its owner, who knows
     } catch (RuntimeException e) {
-      // a handler ends its own connection on failure; keep the loop alive
+      // a handler ends its own connection on failure, so this is a bug of the handler; the loop lives on
+      log.warn("event loop {}: a channel handler threw (ignored)", Thread.currentThread().getName(), e);
     }
   }
 
@@ -228,7 +257,8 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     try {
       r.run();
     } catch (RuntimeException e) {
-      // each task ends its own work on failure; keep the loop alive
+      // each task ends its own work on failure, so this is a bug of the task; the loop lives on
+      log.warn("event loop {}: a task threw (ignored)", Thread.currentThread().getName(), e);
     }
   }
 
@@ -236,7 +266,7 @@ public final class SelectorLoop implements Executor, AutoCloseable {
     try {
       c.close();
     } catch (IOException ignored) {
-      // closing anyway
+      // provably irrelevant: the loop is ending and the channel is released either way
     }
   }
 }

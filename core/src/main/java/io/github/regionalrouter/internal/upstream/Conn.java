@@ -763,13 +763,9 @@ final class Conn implements SelectorLoop.Handler {
       fail(cause);
       return;
     }
-    IOException e = new IOException(ex.reused && !received
+    fail(new UpstreamClosedException(ex.reused && !received
         ? "upstream closed a reused connection before answering"
-        : "upstream closed the connection before answering");
-    if (cause != null) {
-      e.initCause(cause);
-    }
-    fail(e);
+        : "upstream closed the connection before answering", cause));
   }
 
   /** Ends the exchange with {@code t} and closes the connection. */
@@ -798,7 +794,7 @@ final class Conn implements SelectorLoop.Handler {
       try {
         ch.close();
       } catch (IOException ignored) {
-        // nothing to do
+        // irrelevant: the channel is dropped either way and its exchange already told how it ended
       }
     }
   }

@@ -263,8 +263,9 @@ final class Exchange implements Flow.Subscription {
     if (subscriber != null) {
       try {
         subscriber.onError(t);
-      } catch (RuntimeException ignored) {
-        // the subscriber's problem; the future still says what happened
+      } catch (RuntimeException e) {
+        // the future still says what happened; the subscriber's bug must not stay silent
+        org.slf4j.LoggerFactory.getLogger(Exchange.class).warn("response subscriber threw in onError", e);
       }
     }
     future.completeExceptionally(t);
@@ -278,8 +279,9 @@ final class Exchange implements Flow.Subscription {
     done = true;
     try {
       subscriber.onComplete();
-    } catch (RuntimeException ignored) {
-      // the subscriber's problem
+    } catch (RuntimeException e) {
+      // the future still completes; the subscriber's bug must not stay silent
+      org.slf4j.LoggerFactory.getLogger(Exchange.class).warn("response subscriber threw in onComplete", e);
     }
     future.complete(null);
   }

@@ -190,7 +190,7 @@ public final class UpstreamClient implements AutoCloseable {
       } catch (IOException e) {
         c.close();
         if (!x.idempotent) {
-          x.fail(new IOException("upstream closed a reused connection before answering", e));
+          x.fail(new UpstreamClosedException("upstream closed a reused connection before answering", e));
           return;
         }
         x.retried = true;

@@ -188,16 +188,22 @@ class SelectorLoopTest {
     }
   }
 
-  @Test
-  void closeRunsStoppedOnTheLoopAndEndsItsThread() throws Exception {
-    start();
-    Thread t = onLoop(Thread::currentThread);
+  /** A listening channel registered on the loop (so closed with it). */
+  private ServerSocketChannel registeredServer() throws Exception {
     ServerSocketChannel server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     onLoop(() -> {
       server.configureBlocking(false);
       return loop.register(server, SelectionKey.OP_ACCEPT, k -> { });
     });
+    return server;
+  }
+
+  @Test
+  void closeRunsStoppedOnTheLoopAndEndsItsThread() throws Exception {
+    start();
+    Thread t = onLoop(Thread::currentThread);
+    ServerSocketChannel server = registeredServer();
     loop.close();
     assertThat(loop.isClosed()).isTrue();
     assertThat(t.isAlive()).isFalse();
@@ -208,5 +214,45 @@ class SelectorLoopTest {
     Thread[] ranOn = new Thread[1];
     loop.execute(() -> ranOn[0] = Thread.currentThread());
     assertThat(ranOn[0]).isSameAs(Thread.currentThread());
+  }
+
+  @Test
+  void aTaskThatThrowsAnExceptionIsSkippedAndTheLoopGoesOn() throws Exception {
+    start();
+    loop.execute(() -> {
+      throw new IllegalStateException("test: a task's bug");
+    });
+    assertThat(onLoop(() -> "still running")).isEqualTo("still running");
+    assertThat(loop.failure()).isNull();
+    assertThat(loop.isClosed()).isFalse();
+  }
+
+  @Test
+  void anErrorEndsTheLoopClosesItsChannelsAndIsItsFailure() throws Exception {
+    start();
+    Thread t = onLoop(Thread::currentThread);
+    ServerSocketChannel server = registeredServer();
+    Error death = new AssertionError("test: the loop dies");
+    CountDownLatch afterDeath = new CountDownLatch(1);
+    loop.execute(() -> {
+      throw death;
+    });
+    loop.execute(afterDeath::countDown); // queued behind it: runs while the dead loop winds down
+
+    assertThat(afterDeath.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(loop.failure()).isSameAs(death);
+    assertThat(loop.isClosed()).isTrue();
+    t.join(10_000);
+    assertThat(t.isAlive()).isFalse();
+    assertThat(server.isOpen()).isFalse();
+    assertThat(ticks.stopped.getCount()).isZero();
+  }
+
+  @Test
+  void aClosedLoopHasNoFailure() throws Exception {
+    start();
+    loop.close();
+    assertThat(loop.isClosed()).isTrue();
+    assertThat(loop.failure()).isNull();
   }
 }

@@ -262,7 +262,7 @@ class UpstreamClientTest {
     upstream = closesOnTheSecondRequest();
     get().await();
     Throwable t = send("POST", LONG).failure();
-    assertThat(t).isExactlyInstanceOf(IOException.class).hasMessageContaining("reused connection");
+    assertThat(t).isExactlyInstanceOf(UpstreamClosedException.class).hasMessageContaining("reused connection");
     assertThat(upstream.accepted.get()).isEqualTo(1);
   }
 
@@ -366,10 +366,10 @@ class UpstreamClientTest {
   }
 
   @Test
-  void aConnectionClosedBeforeTheHeadFailsWithIoException() throws Exception {
+  void aConnectionClosedBeforeTheHeadFailsWithUpstreamClosedException() throws Exception {
     upstream = new ScriptedUpstream((s, in) -> ScriptedUpstream.readHead(in));
     Throwable t = get().failure();
-    assertThat(t).isExactlyInstanceOf(IOException.class).hasMessageContaining("before answering");
+    assertThat(t).isExactlyInstanceOf(UpstreamClosedException.class).hasMessageContaining("before answering");
   }
 
   @ParameterizedTest

@@ -185,7 +185,9 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
       }
       return null;
     } catch (IOException e) {
-      // end of stream, reset, header timeout, or closed by the server: nothing to answer
+      // end of stream, reset, header timeout, or closed by the server: nothing to answer; expected
+      // on the hot path, so DEBUG
+      org.slf4j.LoggerFactory.getLogger(Http1Connection.class).debug("connection ended before a request head", e);
       close();
       return null;
     }
@@ -372,7 +374,7 @@ final class Http1Connection implements Runnable, SelectorLoop.Handler {
     try {
       socket.close();
     } catch (IOException ignored) {
-      // nothing to do
+      // irrelevant: the descriptor is released either way and nothing more goes to this client
     }
     LoopWriter w = output.loopWriter;
     if (w != null) {

@@ -26,6 +26,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A strict HTTP/1.1 server (RFC 9112) for the proxy's edge: it parses every request head byte for
@@ -59,6 +61,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Http1Server implements AutoCloseable {
   private static final AtomicInteger SERVERS = new AtomicInteger();
+  private static final Logger log = LoggerFactory.getLogger(Http1Server.class);
 
   final Limits limits;
   final Http1Handler handler;
@@ -72,7 +75,7 @@ public final class Http1Server implements AutoCloseable {
   final boolean nonBlockingHandler;
   private final List<SelectorLoop> sharedLoops;
   private final int ownLoopCount;
-  private List<SelectorLoop> loops;
+  private volatile List<SelectorLoop> loops;
   private boolean ownLoops;
   private int nextLoop;
   private volatile ServerSocketChannel serverChannel;
@@ -219,17 +222,35 @@ public final class Http1Server implements AutoCloseable {
     return connections.size();
   }
 
+  /**
+   * What ended one of the event loops this server deals connections to (see
+   * {@link SelectorLoop#failure()}), or {@code null} while they all run (or it has none). A
+   * connection dealt to a dead loop would never be served, so once one has died the acceptor
+   * closes the listening socket at the next connection: the server stops accepting rather than
+   * half-work.
+   *
+   * @return the failure that ended a loop, or {@code null}
+   */
+  public Throwable eventLoopFailure() {
+    List<SelectorLoop> ls = loops;
+    if (ls != null) {
+      for (SelectorLoop l : ls) {
+        Throwable t = l.failure();
+        if (t != null) {
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
   private void acceptLoop() {
     ServerSocket ss = serverSocket;
+    AcceptBackoff backoff = new AcceptBackoff(name, log);
     while (!ss.isClosed()) {
-      Socket s;
-      try {
-        s = ss.accept();
-      } catch (IOException e) {
-        if (ss.isClosed()) {
-          return;
-        }
-        continue; // e.g. too many open files: keep serving the open connections
+      Socket s = backoff.accept(ss::accept, ss::isClosed);
+      if (s == null) {
+        return;
       }
       Http1Connection c;
       try {
@@ -255,15 +276,11 @@ public final class Http1Server implements AutoCloseable {
   /** Accepts connections onto the event loop. */
   private void acceptChannels() {
     ServerSocketChannel ssc = serverChannel;
+    AcceptBackoff backoff = new AcceptBackoff(name, log);
     while (ssc.isOpen()) {
-      SocketChannel ch;
-      try {
-        ch = ssc.accept();
-      } catch (IOException e) {
-        if (!ssc.isOpen()) {
-          return;
-        }
-        continue; // e.g. too many open files: keep serving the open connections
+      SocketChannel ch = backoff.accept(ssc::accept, () -> !ssc.isOpen());
+      if (ch == null) {
+        return;
       }
       try {
         ch.configureBlocking(false);
@@ -271,6 +288,12 @@ public final class Http1Server implements AutoCloseable {
       } catch (IOException e) {
         closeQuietly(ch);
         continue;
+      }
+      if (eventLoopFailure() != null) {
+        log.error("{}: an event loop died; no longer accepting connections on {}", name, boundAddress);
+        closeQuietly(ch);
+        closeQuietly(ssc);
+        return;
       }
       // round-robin: each loop owns the connections handed to it, for their whole life
       SelectorLoop loop = loops.get(nextLoop);
