@@ -4,6 +4,7 @@ import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.http.HeaderFields;
 import io.github.regionalrouter.internal.http.HttpSyntax;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -130,28 +131,68 @@ final class HeaderRules {
    * {@code Connection} lists, {@code Content-Length} (the sink gets the length apart) and HTTP/2
    * pseudo-headers; then the configured response headers, which replace any of the same name.
    */
-  static Map<String, List<String>> responseHeaders(Map<String, List<String>> upstream,
+  static Map<String, List<String>> responseHeaders(HeaderFields upstream,
       Map<String, String> added, String requestIdHeader, String requestId) {
+    int n = upstream.fieldCount();
     Set<String> listed = Set.of();
-    for (Map.Entry<String, List<String>> e : upstream.entrySet()) {
-      if (e.getKey().equalsIgnoreCase("connection")) {
-        listed = connectionListed(e.getValue());
+    for (int i = 0; i < n; i++) {
+      String name = upstream.fieldName(i);
+      if (name.length() == 10 && name.equalsIgnoreCase("connection")) {
+        if (listed.isEmpty()) {
+          listed = new HashSet<>();
+        }
+        HttpSyntax.addListElements(upstream.fieldValue(i), listed);
       }
     }
     Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Map.Entry<String, List<String>> e : upstream.entrySet()) {
-      String lower = e.getKey().toLowerCase(Locale.ROOT);
+    for (int i = 0; i < n; i++) {
+      String name = upstream.fieldName(i);
+      String lower = name.toLowerCase(Locale.ROOT);
       if (HOP_BY_HOP.contains(lower) || listed.contains(lower) || lower.equals("content-length")
           || lower.startsWith(":") || isAdded(added, lower)) {
         continue;
       }
-      out.put(e.getKey(), e.getValue());
+      List<String> values = out.get(name);
+      if (values == null) {
+        out.put(name, List.of(upstream.fieldValue(i)));
+      } else {
+        List<String> more = new ArrayList<>(values); // a repeated field (Set-Cookie): rare
+        more.add(upstream.fieldValue(i));
+        out.put(name, more);
+      }
     }
     added.forEach((k, v) -> out.put(k, List.of(v)));
     if (!containsIgnoreCase(out, requestIdHeader)) {
       out.put(requestIdHeader, List.of(requestId));
     }
     return out;
+  }
+
+  /** A map of header lists (java.net.http's) as fields, one per value, in the map's order. */
+  static HeaderFields fieldsOf(Map<String, List<String>> headers) {
+    List<String> flat = new ArrayList<>();
+    headers.forEach((name, values) -> {
+      for (String v : values) {
+        flat.add(name);
+        flat.add(v);
+      }
+    });
+    return new HeaderFields() {
+      @Override
+      public int fieldCount() {
+        return flat.size() / 2;
+      }
+
+      @Override
+      public String fieldName(int i) {
+        return flat.get(2 * i);
+      }
+
+      @Override
+      public String fieldValue(int i) {
+        return flat.get(2 * i + 1);
+      }
+    };
   }
 
   private static boolean isAdded(Map<String, String> added, String lower) {

@@ -2,6 +2,7 @@ package io.github.regionalrouter.forward;
 
 import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.RoutingException;
+import io.github.regionalrouter.internal.http.HeaderFields;
 import io.github.regionalrouter.internal.loop.LoopSink;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.concurrent.Flow;
 final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   private final ForwardCall call;
   private final int status;
-  private final Map<String, List<String>> upstreamHeaders; // filtered on the serial executor
+  private final HeaderFields upstreamHeaders; // filtered on the serial executor
   private final long contentLength;
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
@@ -40,24 +41,27 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
   ResponseRelay(ForwardCall call, HttpResponse.ResponseInfo info) {
     this.call = call;
     this.status = info.statusCode();
-    this.upstreamHeaders = info.headers().map();
-    this.contentLength = contentLength(info.headers().map());
+    // the fast lane's fields as parsed; java.net.http's map seen as fields
+    this.upstreamHeaders = info instanceof HeaderFields ? (HeaderFields) info : HeaderRules.fieldsOf(info.headers().map());
+    this.contentLength = contentLength(upstreamHeaders);
   }
 
   /**
    * The first {@code Content-Length}, or -1. Not {@code HttpHeaders.firstValueAsLong}: it runs a
    * stream per call, and this runs once per response on the HTTP client's thread.
    */
-  private static long contentLength(Map<String, List<String>> headers) {
-    List<String> v = headers.get("content-length"); // java.net.http's maps ignore case
-    if (v == null || v.isEmpty()) {
-      return -1;
+  private static long contentLength(HeaderFields headers) {
+    for (int i = 0; i < headers.fieldCount(); i++) {
+      String n = headers.fieldName(i);
+      if (n.length() == 14 && n.equalsIgnoreCase("content-length")) {
+        try {
+          return Long.parseLong(headers.fieldValue(i));
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
     }
-    try {
-      return Long.parseLong(v.get(0));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return -1;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.regionalrouter.internal.upstream;
 
 import io.github.regionalrouter.cluster.Endpoint;
+import io.github.regionalrouter.internal.http.HeaderFields;
 import io.github.regionalrouter.internal.http.HttpSyntax;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -438,7 +440,7 @@ final class Conn implements SelectorLoop.Handler {
     if (status == 101) {
       throw new ProtocolException("upstream switched protocols unasked (101)");
     }
-    TreeMap<String, List<String>> map = interim ? null : new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    String[] fields = interim ? null : new String[16]; // name, value, name, value...
     int count = 0;
     int clCount = 0;
     int teCount = 0;
@@ -485,12 +487,11 @@ final class Conn implements SelectorLoop.Handler {
       if (!interim) {
         String name = new String(a, p, colon - p, StandardCharsets.ISO_8859_1);
         String value = new String(a, vs, ve - vs, StandardCharsets.ISO_8859_1);
-        List<String> values = map.get(name);
-        if (values == null) {
-          values = new ArrayList<>(1);
-          map.put(name, values);
+        if (2 * count > fields.length) {
+          fields = Arrays.copyOf(fields, fields.length * 2);
         }
-        values.add(value);
+        fields[2 * count - 2] = name;
+        fields[2 * count - 1] = value;
         int nl = colon - p;
         if (nl == 14 && name.equalsIgnoreCase("content-length")) {
           clCount++;
@@ -541,7 +542,7 @@ final class Conn implements SelectorLoop.Handler {
       keepAlive = false;
     }
     phase = BODY;
-    info = new Info(status, HttpHeaders.of(map, (n, v) -> true));
+    info = new Info(status, fields, count);
     return true;
   }
 
@@ -803,14 +804,37 @@ final class Conn implements SelectorLoop.Handler {
     return closed;
   }
 
-  /** What the body handler is told. */
-  static final class Info implements HttpResponse.ResponseInfo {
+  /**
+   * What the body handler is told: the status and the header fields as received; the
+   * {@link HttpHeaders} view is built only when asked for.
+   */
+  static final class Info implements HttpResponse.ResponseInfo, HeaderFields {
     private final int status;
-    private final HttpHeaders headers;
+    private final String[] fields;
+    private final int count;
+    private HttpHeaders headers;
 
-    Info(int status, HttpHeaders headers) {
+    Info(int status, String[] fields, int count) {
       this.status = status;
-      this.headers = headers;
+      this.fields = fields;
+      this.count = count;
+    }
+
+    @Override
+    public int fieldCount() {
+      return count;
+    }
+
+    @Override
+    public String fieldName(int i) {
+      Objects.checkIndex(i, count);
+      return fields[2 * i];
+    }
+
+    @Override
+    public String fieldValue(int i) {
+      Objects.checkIndex(i, count);
+      return fields[2 * i + 1];
     }
 
     @Override
@@ -820,6 +844,13 @@ final class Conn implements SelectorLoop.Handler {
 
     @Override
     public HttpHeaders headers() {
+      if (headers == null) {
+        TreeMap<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 0; i < count; i++) {
+          map.computeIfAbsent(fields[2 * i], n -> new ArrayList<>(1)).add(fields[2 * i + 1]);
+        }
+        headers = HttpHeaders.of(map, (n, v) -> true);
+      }
       return headers;
     }
 
