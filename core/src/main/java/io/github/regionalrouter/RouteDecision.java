@@ -82,7 +82,10 @@ public final class RouteDecision implements RouteContext {
     return settings.routingHeader.equalsIgnoreCase(name);
   }
 
-  /** The cluster chosen. */
+  /**
+   * The definition of the cluster chosen; its live state is
+   * {@code router.clusters().get(cluster().name())}.
+   */
   public Cluster cluster() {
     return cluster;
   }

@@ -4,13 +4,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One upstream server of a {@link Cluster}: a scheme, host and port, e.g.
- * {@code https://10.0.0.1:443}. The address is immutable; the endpoint also carries the live
- * counters its cluster keeps for it (requests in flight, consecutive failures, ejection), which
- * are thread-safe.
+ * {@code https://10.0.0.1:443}. An immutable value, equal to any endpoint with the same URI; the
+ * live counters a router keeps for it (requests in flight, failures, ejection) are read through
+ * {@link ClusterState}.
  */
 public final class Endpoint {
   private final String scheme;
@@ -18,11 +17,6 @@ public final class Endpoint {
   private final int port;
   private final URI uri;
   private final String authority;
-
-  final AtomicInteger inFlight = new AtomicInteger();
-  final AtomicInteger consecutiveFailures = new AtomicInteger();
-  volatile long ejectedUntilNanos;
-  volatile boolean ejected;
 
   private Endpoint(String scheme, String host, int port) {
     this.scheme = scheme;
@@ -114,21 +108,6 @@ public final class Endpoint {
       }
     }
     return true;
-  }
-
-  /** Requests to this endpoint now in flight. */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
-  /** Failures (connect errors, 5xx answers) since the last success. */
-  public int consecutiveFailures() {
-    return consecutiveFailures.get();
-  }
-
-  /** Whether the endpoint is ejected by outlier detection at {@code nowNanos}. */
-  public boolean isEjected(long nowNanos) {
-    return ejected && nowNanos - ejectedUntilNanos < 0;
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.github.regionalrouter.cluster;
+package io.github.regionalrouter.internal.cluster;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Picks the endpoint of a cluster for one request. Implementations are thread-safe and may keep
- * state (a counter); each cluster gets its own instance.
+ * state (a counter); each {@link ClusterRuntime} gets its own instance. Chosen by name in a
+ * {@link io.github.regionalrouter.cluster.Cluster} definition, not a user extension point.
  */
 @FunctionalInterface
 public interface LoadBalancer {
@@ -16,22 +17,22 @@ public interface LoadBalancer {
    *
    * @param endpoints the cluster's endpoints, never empty
    */
-  Endpoint pick(List<Endpoint> endpoints, long nowNanos);
+  EndpointState pick(List<EndpointState> endpoints, long nowNanos);
 
   /** Each endpoint in turn, skipping ejected ones. The default. */
   static LoadBalancer roundRobin() {
     AtomicInteger next = new AtomicInteger();
     return new LoadBalancer() {
       @Override
-      public Endpoint pick(List<Endpoint> endpoints, long nowNanos) {
+      public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
         int n = endpoints.size();
         if (n == 1) {
-          Endpoint only = endpoints.get(0);
+          EndpointState only = endpoints.get(0);
           return only.isEjected(nowNanos) ? null : only;
         }
         int start = next.getAndIncrement();
         for (int i = 0; i < n; i++) {
-          Endpoint e = endpoints.get(Math.floorMod(start + i, n));
+          EndpointState e = endpoints.get(Math.floorMod(start + i, n));
           if (!e.isEjected(nowNanos)) {
             return e;
           }
@@ -53,15 +54,15 @@ public interface LoadBalancer {
   static LoadBalancer leastRequest() {
     return new LoadBalancer() {
       @Override
-      public Endpoint pick(List<Endpoint> endpoints, long nowNanos) {
+      public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
         int n = endpoints.size();
         if (n == 1) {
-          Endpoint only = endpoints.get(0);
+          EndpointState only = endpoints.get(0);
           return only.isEjected(nowNanos) ? null : only;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        Endpoint a = endpoints.get(random.nextInt(n));
-        Endpoint b = endpoints.get(random.nextInt(n));
+        EndpointState a = endpoints.get(random.nextInt(n));
+        EndpointState b = endpoints.get(random.nextInt(n));
         if (a.isEjected(nowNanos)) {
           a = null;
         }
@@ -71,7 +72,7 @@ public interface LoadBalancer {
         if (a == null && b == null) {
           int start = random.nextInt(n);
           for (int i = 0; i < n; i++) {
-            Endpoint e = endpoints.get((start + i) % n);
+            EndpointState e = endpoints.get((start + i) % n);
             if (!e.isEjected(nowNanos)) {
               return e;
             }
@@ -84,7 +85,7 @@ public interface LoadBalancer {
         if (b == null) {
           return a;
         }
-        return b.inFlight() < a.inFlight() ? b : a;
+        return b.inFlight.get() < a.inFlight.get() ? b : a;
       }
 
       @Override
