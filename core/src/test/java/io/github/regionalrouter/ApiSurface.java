@@ -1,5 +1,7 @@
 package io.github.regionalrouter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -62,6 +64,16 @@ public final class ApiSurface {
     } catch (URISyntaxException e) {
       throw new IOException(e);
     }
+  }
+
+  /**
+   * Asserts that the jar {@code anchor} was loaded from exports exactly {@code apiPackages} and
+   * that no public signature there names a hidden type.
+   */
+  public static void assertApi(Class<?> anchor, String... apiPackages) throws Exception {
+    ApiSurface surface = of(anchor);
+    assertThat(surface.apiPackages()).as("%s", surface).containsExactly(apiPackages);
+    assertThat(surface.hiddenTypesInPublicSignatures()).as("%s", surface).isEmpty();
   }
 
   /** The packages users may use: exported without qualification. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.File;
-import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -52,15 +51,6 @@ class ModuleEncapsulationTest {
             src.resolve("module-info.java").toFile(), src.resolve("consumer/App.java").toFile()))
         .call() ? 0 : 1;
     return rc == 0 ? null : out.toString();
-  }
-
-  @Test
-  void theCoreJarIsANamedModuleThatExportsItsApiAndNotItsInternals() throws IOException, URISyntaxException {
-    Path classes = locationOf(RegionalRouter.class);
-    assertThat(ApiSurface.of(RegionalRouter.class).apiPackages()).containsExactly(
-        "io.github.regionalrouter", "io.github.regionalrouter.cluster", "io.github.regionalrouter.config",
-        "io.github.regionalrouter.forward", "io.github.regionalrouter.resolve", "io.github.regionalrouter.route");
-    assertThat(classes.toString()).as("the core's classes come from its own build").doesNotContain(".m2");
   }
 
   @Test

@@ -25,19 +25,8 @@ public interface LoadBalancer {
     return new LoadBalancer() {
       @Override
       public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
-        int n = endpoints.size();
-        if (n == 1) {
-          EndpointState only = endpoints.get(0);
-          return only.isEjected(nowNanos) ? null : only;
-        }
-        int start = next.getAndIncrement();
-        for (int i = 0; i < n; i++) {
-          EndpointState e = endpoints.get(Math.floorMod(start + i, n));
-          if (!e.isEjected(nowNanos)) {
-            return e;
-          }
-        }
-        return null;
+        // one endpoint: no need to touch the shared counter
+        return firstAvailable(endpoints, endpoints.size() == 1 ? 0 : next.getAndIncrement(), nowNanos);
       }
 
       @Override
@@ -57,8 +46,7 @@ public interface LoadBalancer {
       public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
         int n = endpoints.size();
         if (n == 1) {
-          EndpointState only = endpoints.get(0);
-          return only.isEjected(nowNanos) ? null : only;
+          return firstAvailable(endpoints, 0, nowNanos);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         EndpointState a = endpoints.get(random.nextInt(n));
@@ -70,14 +58,7 @@ public interface LoadBalancer {
           b = null;
         }
         if (a == null && b == null) {
-          int start = random.nextInt(n);
-          for (int i = 0; i < n; i++) {
-            EndpointState e = endpoints.get((start + i) % n);
-            if (!e.isEjected(nowNanos)) {
-              return e;
-            }
-          }
-          return null;
+          return firstAvailable(endpoints, random.nextInt(n), nowNanos);
         }
         if (a == null) {
           return b;
@@ -93,6 +74,21 @@ public interface LoadBalancer {
         return "least_request";
       }
     };
+  }
+
+  /**
+   * The first endpoint not ejected at {@code nowNanos}, looking from index {@code start} (taken
+   * modulo the size) on and wrapping around, or {@code null} if all are.
+   */
+  private static EndpointState firstAvailable(List<EndpointState> endpoints, int start, long nowNanos) {
+    int n = endpoints.size();
+    for (int i = 0; i < n; i++) {
+      EndpointState e = endpoints.get(Math.floorMod(start + i, n));
+      if (!e.isEjected(nowNanos)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /**
