@@ -1,11 +1,13 @@
 package io.github.regionalrouter;
 
 import io.github.regionalrouter.cluster.Cluster;
-import io.github.regionalrouter.cluster.ClusterRegistry;
+import io.github.regionalrouter.cluster.ClusterState;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.Hosts;
 import io.github.regionalrouter.internal.Paths;
 import io.github.regionalrouter.internal.ListenerFanOut;
+import io.github.regionalrouter.internal.cluster.ClusterRegistry;
+import io.github.regionalrouter.internal.cluster.ClusterRuntime;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.resolve.CacheStats;
 import io.github.regionalrouter.resolve.CachingResolver;
@@ -312,7 +314,7 @@ public final class RegionalRouter implements AutoCloseable {
           FailureReason.CLUSTER_NOT_FOUND, clusterNotFoundStatus,
           decision.region() == null ? "no region for host" : "no route for request", null);
     }
-    Cluster cluster = clusters.get(name);
+    ClusterRuntime cluster = clusters.get(name);
     if (cluster == null) {
       return new RoutingException(
           FailureReason.CLUSTER_NOT_FOUND, clusterNotFoundStatus, "unknown cluster", null);
@@ -321,7 +323,7 @@ public final class RegionalRouter implements AutoCloseable {
     if (endpoint == null) {
       return new RoutingException(FailureReason.NO_HEALTHY_ENDPOINT, "no healthy endpoint in cluster");
     }
-    decision.target(cluster, endpoint);
+    decision.target(cluster.definition(), endpoint);
     return null;
   }
 
@@ -362,12 +364,14 @@ public final class RegionalRouter implements AutoCloseable {
   }
 
   /**
-   * The clusters.
+   * The live state of this router's clusters by name, in the order they were added: read-only
+   * views of the permits, in-flight counts and ejections the router keeps for each definition
+   * (see {@link Cluster}). Unmodifiable; the set of clusters is fixed when the router is built.
    *
-   * @return this router's clusters
+   * @return the clusters' live state by name
    */
-  public ClusterRegistry clusters() {
-    return clusters;
+  public Map<String, ClusterState> clusters() {
+    return clusters.states();
   }
 
   /**
@@ -463,7 +467,7 @@ public final class RegionalRouter implements AutoCloseable {
   @Override
   public String toString() {
     return "RegionalRouter[header=" + settings.routingHeader + ", resolver=" + resolver
-        + ", clusters=" + clusters.all() + "]";
+        + ", clusters=" + clusters.states().values() + "]";
   }
 
   /**

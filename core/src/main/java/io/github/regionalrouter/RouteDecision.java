@@ -96,7 +96,8 @@ public final class RouteDecision implements RouteContext {
   }
 
   /**
-   * The cluster chosen.
+   * The definition of the cluster chosen; its live state is
+   * {@code router.clusters().get(cluster().name())}.
    *
    * @return the cluster chosen
    */

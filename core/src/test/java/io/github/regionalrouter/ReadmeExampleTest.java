@@ -34,7 +34,7 @@ class ReadmeExampleTest {
             .responseHeader("Processed-By", "Regional Router")
             .build()) {
       assertThat(router.routingHeader()).isEqualTo("region");
-      assertThat(router.clusters().get("us_east1").sni()).hasValue("api.example.com");
+      assertThat(router.clusters().get("us_east1").definition().sni()).hasValue("api.example.com");
       assertThat(router.cacheSettings().orElseThrow().staleIfError()).isEqualTo(Duration.ofMinutes(5));
       assertThat(router.responseHeaders()).containsEntry("Processed-By", "Regional Router");
     }

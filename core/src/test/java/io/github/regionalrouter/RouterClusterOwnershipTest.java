@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterState;
+import io.github.regionalrouter.internal.cluster.ClusterRuntime;
 import io.github.regionalrouter.resolve.RegionResolvers;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -51,12 +53,16 @@ class RouterClusterOwnershipTest {
         .cluster(given);
     RegionalRouter first = builder.build();
     try (RegionalRouter second = builder.build()) {
-      Cluster firstCluster = first.clusters().get("r1");
-      Cluster secondCluster = second.clusters().get("r1");
-      assertThat(secondCluster).isNotSameAs(firstCluster).isNotSameAs(given);
+      ClusterState firstState = first.clusters().get("r1");
+      ClusterState secondState = second.clusters().get("r1");
+      assertThat(secondState).isNotSameAs(firstState);
+      assertThat(firstState.definition()).as("the definition is shared, it holds no state").isSameAs(given);
+      ClusterRuntime firstCluster = ClusterRuntime.of(firstState);
+      ClusterRuntime secondCluster = ClusterRuntime.of(secondState);
       assertThat(firstCluster.tryAcquire(firstCluster.endpoints().get(0))).isTrue();
       assertThat(secondCluster.tryAcquire(secondCluster.endpoints().get(0)))
           .as("the first router's permit is its own").isTrue();
+      assertThat(secondState.inFlight()).isEqualTo(1);
       secondCluster.release(secondCluster.endpoints().get(0));
       firstCluster.httpClient();
 
@@ -66,9 +72,17 @@ class RouterClusterOwnershipTest {
       HttpResponse<String> r = secondCluster.httpClient()
           .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.body()).isEqualTo("ok");
-      assertThat(given.httpClient()).as("the cluster given to the builder is the caller's").isNotNull();
-    } finally {
-      given.close();
+    }
+  }
+
+  @Test
+  void theClustersOfARouterCannotBeChangedThroughItsView() {
+    Cluster given = Cluster.named("r1").endpoint(uri.toString()).build();
+    try (RegionalRouter router = RegionalRouter.builder()
+        .resolver(RegionResolvers.fixed(Map.of("a.example", "r1"))).cluster(given).build()) {
+      assertThat(router.clusters()).containsOnlyKeys("r1");
+      assertThatThrownBy(() -> router.clusters().remove("r1")).isInstanceOf(UnsupportedOperationException.class);
+      assertThat(router.clusters().get("r1").endpoints()).isEqualTo(given.endpoints());
     }
   }
 }

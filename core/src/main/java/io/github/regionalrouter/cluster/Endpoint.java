@@ -4,13 +4,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One upstream server of a {@link Cluster}: a scheme, host and port, e.g.
- * {@code https://10.0.0.1:443}. The address is immutable; the endpoint also carries the live
- * counters its cluster keeps for it (requests in flight, consecutive failures, ejection), which
- * are thread-safe.
+ * {@code https://10.0.0.1:443}. An immutable value, equal to any endpoint with the same URI; the
+ * live counters a router keeps for it (requests in flight, failures, ejection) are read through
+ * {@link ClusterState}.
  */
 public final class Endpoint {
   private final String scheme;
@@ -18,11 +17,6 @@ public final class Endpoint {
   private final int port;
   private final URI uri;
   private final String authority;
-
-  final AtomicInteger inFlight = new AtomicInteger();
-  final AtomicInteger consecutiveFailures = new AtomicInteger();
-  volatile long ejectedUntilNanos;
-  volatile boolean ejected;
 
   private Endpoint(String scheme, String host, int port) {
     this.scheme = scheme;
@@ -37,8 +31,6 @@ public final class Endpoint {
    * Parses {@code http://host:port} or {@code https://host:port} (the port defaults to 80 or 443;
    * a trailing {@code /} is allowed; no path, query, fragment or user info).
    *
-   * @param uri the endpoint URI; not null
-   * @return the endpoint
    * @throws IllegalArgumentException naming the value and the expected form
    */
   public static Endpoint parse(String uri) {
@@ -74,65 +66,37 @@ public final class Endpoint {
         "endpoint: \"" + uri + "\" (expected: http://host:port or https://host:port)");
   }
 
-  /**
-   * {@code http} or {@code https}.
-   *
-   * @return the scheme, lower case
-   */
+  /** {@code http} or {@code https}. */
   public String scheme() {
     return scheme;
   }
 
-  /**
-   * Whether requests to this endpoint use TLS.
-   *
-   * @return true for {@code https}
-   */
+  /** Whether requests to this endpoint use TLS. */
   public boolean isSecure() {
     return "https".equals(scheme);
   }
 
-  /**
-   * The host name or IP literal (without brackets), lower case.
-   *
-   * @return the host
-   */
+  /** The host name or IP literal (without brackets), lower case. */
   public String host() {
     return host;
   }
 
-  /**
-   * The port.
-   *
-   * @return the port, 1-65535
-   */
+  /** The port. */
   public int port() {
     return port;
   }
 
-  /**
-   * {@code host:port} (IPv6 literals in brackets).
-   *
-   * @return the authority
-   */
+  /** {@code host:port} (IPv6 literals in brackets). */
   public String authority() {
     return authority;
   }
 
-  /**
-   * {@code scheme://host:port}, with no path.
-   *
-   * @return the endpoint's URI
-   */
+  /** {@code scheme://host:port}, with no path. */
   public URI uri() {
     return uri;
   }
 
-  /**
-   * Whether the host is an IP literal rather than a name.
-   *
-   * @return true if the host is an IPv4 or IPv6 literal
-   */
+  /** Whether the host is an IP literal rather than a name. */
   public boolean isIpLiteral() {
     if (host.indexOf(':') >= 0) {
       return true;
@@ -144,35 +108,6 @@ public final class Endpoint {
       }
     }
     return true;
-  }
-
-  /**
-   * Requests to this endpoint now in flight.
-   *
-   * @return the number of requests in flight
-   */
-  public int inFlight() {
-    return inFlight.get();
-  }
-
-  /**
-   * Failures (connect errors, 5xx answers) since the last success.
-   *
-   * @return the failure streak
-   */
-  public int consecutiveFailures() {
-    return consecutiveFailures.get();
-  }
-
-  /**
-   * Whether the endpoint is ejected by outlier detection at {@code nowNanos}.
-   *
-   * @param nowNanos the current time of the cluster's
-   *     {@link io.github.regionalrouter.resolve.Ticker}, in nanoseconds
-   * @return true if it is ejected at that time
-   */
-  public boolean isEjected(long nowNanos) {
-    return ejected && nowNanos - ejectedUntilNanos < 0;
   }
 
   @Override

@@ -1,8 +1,10 @@
 /**
- * Upstream clusters: {@link io.github.regionalrouter.cluster.Cluster} (a named set of
- * {@link io.github.regionalrouter.cluster.Endpoint}s with its own {@link java.net.http.HttpClient},
- * timeouts, TLS settings, {@link io.github.regionalrouter.cluster.LoadBalancer} and limits) and the
- * {@link io.github.regionalrouter.cluster.ClusterRegistry} that maps names to clusters.
+ * Upstream clusters: {@link io.github.regionalrouter.cluster.Cluster}, the immutable definition of
+ * a named set of {@link io.github.regionalrouter.cluster.Endpoint}s with its timeouts, TLS
+ * settings, load balancing policy and limits; and
+ * {@link io.github.regionalrouter.cluster.ClusterState}, the read-only view of the live state
+ * (permits, in-flight counts, ejections) a router keeps for each definition it was given. The
+ * state itself, with the HTTP client, belongs to the router and is not API.
  *
  * <p>The null policy of {@link io.github.regionalrouter} applies.
  */

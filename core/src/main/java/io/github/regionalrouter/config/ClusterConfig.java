@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * sets and applies them onto a {@link Cluster.Builder}; every other value is that builder's
  * default (see {@link Cluster.Builder}: connect timeout 5 s, request timeout 15 s, HTTP/1.1, round
  * robin, 1024 requests at once, ejection after 5 failures for 30 s). The getters read the
- * effective values from a {@link Cluster} built that way (a cluster opens nothing until it is
- * used), so they always agree with what {@link #toClusterBuilder()} builds.
+ * effective values from a {@link Cluster} built that way (a definition opens nothing), so they
+ * always agree with what {@link #toClusterBuilder()} builds.
  */
 public final class ClusterConfig {
   private final String name;

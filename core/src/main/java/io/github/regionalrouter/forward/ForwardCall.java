@@ -4,9 +4,9 @@ import io.github.regionalrouter.FailureReason;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingException;
-import io.github.regionalrouter.cluster.Cluster;
 import io.github.regionalrouter.cluster.Endpoint;
 import io.github.regionalrouter.internal.AbsoluteFormRequest;
+import io.github.regionalrouter.internal.cluster.ClusterRuntime;
 import io.github.regionalrouter.internal.loop.LoopBody;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClosedException;
@@ -55,7 +55,7 @@ final class ForwardCall {
 
   private String requestId;
   private RouteDecision decision;
-  private Cluster cluster;
+  private ClusterRuntime cluster;
   private String pathAndQuery;
   private List<String[]> headers;
   private long deadlineNanos;
@@ -110,7 +110,7 @@ final class ForwardCall {
 
   private void forward(RouteDecision d) {
     this.decision = d;
-    this.cluster = d.cluster();
+    this.cluster = ClusterRuntime.of(fwd.router.clusters().get(d.cluster().name()));
     try {
       pathAndQuery = HeaderRules.pathAndQuery(request.target());
       headers = HeaderRules.requestHeaders(d, requestId, fwd.via, fwd.requestIdHeader,

@@ -3,6 +3,7 @@ package io.github.regionalrouter.forward;
 import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.config.ServerLimits;
+import io.github.regionalrouter.internal.loop.ForwarderLoops;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.internal.upstream.UpstreamClient;
 import java.lang.reflect.Method;
@@ -43,11 +44,15 @@ import java.util.concurrent.atomic.LongAdder;
  * {@linkplain Builder#eventLoops event loops} write request bodies as the executor reads them,
  * parse responses and hand every chunk to the executor, or, when {@link #handle} was called on
  * one of these loops and the sink says {@link ResponseSink#nonBlockingNow()}, write it to the sink
- * themselves (see {@link #eventLoops()}). {@code handle} may be called on an event-loop thread: what could block
+ * themselves. {@code handle} may be called on an event-loop thread: what could block
  * there (a resolver call on a cache miss, {@code java.net.http}'s send) is started elsewhere.
  * Thread-safe; {@link #close()} stops the threads it started.
  */
 public final class Forwarder implements AutoCloseable {
+  static {
+    ForwarderLoops.register(Forwarder::eventLoops);
+  }
+
   final RegionalRouter router;
   final boolean preserveHost;
   final boolean retries;
@@ -175,8 +180,9 @@ public final class Forwarder implements AutoCloseable {
   /**
    * The fast lane's event loops ({@link Builder#eventLoops} of them), started now if they were
    * not yet; empty when the {@linkplain Builder#fastLane fast lane} is off or this forwarder is
-   * closed. For this project's adapters: a server may run its client connections on them (their
-   * handlers must never block) and call {@link #handle} on a loop's thread; the request is then
+   * closed. For this project's adapters, through {@link ForwarderLoops}: a server may run its
+   * client connections on them (their handlers must never block) and call {@link #handle} on a
+   * loop's thread; the request is then
    * sent on that loop's own upstream connections, and the answer read from the upstream is written
    * to the client on that same thread when its sink says it
    * {@linkplain ResponseSink#nonBlockingNow can take it without blocking}. Closed, with every
@@ -184,7 +190,7 @@ public final class Forwarder implements AutoCloseable {
    *
    * @return the event loops, unmodifiable; empty when the fast lane is off or closed
    */
-  public List<SelectorLoop> eventLoops() {
+  List<SelectorLoop> eventLoops() {
     if (!fastLane || closed) {
       return List.of();
     }

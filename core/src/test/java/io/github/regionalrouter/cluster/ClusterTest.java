@@ -3,117 +3,15 @@ package io.github.regionalrouter.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class ClusterTest {
-  private final AtomicLong now = new AtomicLong(1_000_000_000L);
-
-  private Cluster cluster(int endpoints) {
-    Cluster.Builder b = Cluster.named("c").ticker(now::get);
-    for (int i = 0; i < endpoints; i++) {
-      b.endpoint("http://127.0.0.1:" + (10000 + i));
-    }
-    return b.outlierDetection(5, Duration.ofSeconds(30)).build();
-  }
-
-  @Test
-  void roundRobinVisitsEveryEndpointInTurn() {
-    Cluster c = cluster(3);
-    Set<Endpoint> seen = new HashSet<>();
-    for (int i = 0; i < 3; i++) {
-      seen.add(c.pickEndpoint());
-    }
-    assertThat(seen).containsExactlyInAnyOrderElementsOf(c.endpoints());
-  }
-
-  @Test
-  void fiveConsecutiveFailuresEjectAnEndpointForTheEjectionTime() {
-    Cluster c = cluster(2);
-    Endpoint bad = c.endpoints().get(0);
-    for (int i = 0; i < 4; i++) {
-      assertThat(c.recordFailure(bad)).isFalse();
-    }
-    assertThat(c.recordFailure(bad)).isTrue();
-    assertThat(c.isEjected(bad)).isTrue();
-    for (int i = 0; i < 10; i++) {
-      assertThat(c.pickEndpoint()).isEqualTo(c.endpoints().get(1));
-    }
-    now.addAndGet(Duration.ofSeconds(30).toNanos());
-    assertThat(c.isEjected(bad)).isFalse();
-  }
-
-  @Test
-  void aSuccessResetsTheFailureStreak() {
-    Cluster c = cluster(2);
-    Endpoint e = c.endpoints().get(0);
-    for (int i = 0; i < 4; i++) {
-      c.recordFailure(e);
-    }
-    c.recordSuccess(e);
-    assertThat(c.recordFailure(e)).isFalse();
-    assertThat(e.consecutiveFailures()).isEqualTo(1);
-  }
-
-  @Test
-  void neverEjectsMoreThanHalfOfTheEndpoints() {
-    Cluster c = cluster(4);
-    for (Endpoint e : c.endpoints()) {
-      for (int i = 0; i < 5; i++) {
-        c.recordFailure(e);
-      }
-    }
-    assertThat(c.ejectedEndpoints()).isEqualTo(2);
-    assertThat(c.pickEndpoint()).isNotNull();
-  }
-
-  @Test
-  void theOnlyEndpointIsNeverEjected() {
-    Cluster c = cluster(1);
-    for (int i = 0; i < 20; i++) {
-      c.recordFailure(c.endpoints().get(0));
-    }
-    assertThat(c.pickEndpoint()).isEqualTo(c.endpoints().get(0));
-  }
-
-  @Test
-  void concurrencyLimitRefusesPermitsBeyondTheMaximum() {
-    Cluster c = Cluster.named("c").endpoint("http://127.0.0.1:1").maxConcurrentRequests(2).build();
-    Endpoint e = c.endpoints().get(0);
-    assertThat(c.tryAcquire(e)).isTrue();
-    assertThat(c.tryAcquire(e)).isTrue();
-    assertThat(c.tryAcquire(e)).isFalse();
-    c.release(e);
-    assertThat(c.tryAcquire(e)).isTrue();
-    assertThat(c.inFlight()).isEqualTo(2);
-  }
-
-  @Test
-  void leastRequestPrefersTheLessLoadedEndpoint() {
-    Cluster c =
-        Cluster.named("c")
-            .endpoint("http://127.0.0.1:1")
-            .endpoint("http://127.0.0.1:2")
-            .loadBalancer("least_request")
-            .build();
-    Endpoint busy = c.endpoints().get(0);
-    for (int i = 0; i < 10; i++) {
-      c.tryAcquire(busy);
-    }
-    int idlePicks = 0;
-    for (int i = 0; i < 200; i++) {
-      if (c.pickEndpoint() != busy) {
-        idlePicks++;
-      }
-    }
-    // the busy one only wins when both draws land on it (about a quarter of the time)
-    assertThat(idlePicks).isGreaterThan(100);
-  }
-
   @Test
   void definitionsAreValidatedWithMessagesThatNameTheField() {
     assertThatThrownBy(() -> Cluster.named("../x"))
@@ -142,16 +40,19 @@ class ClusterTest {
   }
 
   @Test
-  void registryOwnsCopiesOfItsClustersAndLeavesTheGivenOnesAlone() {
-    Cluster given = Cluster.named("a").endpoint("http://127.0.0.1:1").maxConcurrentRequests(1).build();
-    ClusterRegistry registry = ClusterRegistry.of(List.of(given));
-    Cluster owned = registry.get("a");
-    assertThat(owned).isNotSameAs(given);
-    assertThat(owned.endpoints()).isEqualTo(given.endpoints());
-    assertThat(owned.tryAcquire(owned.endpoints().get(0))).isTrue();
-    assertThat(given.inFlight()).isZero();
-    registry.close();
-    assertThat(given.httpClient()).as("the given cluster is not closed").isNotNull();
-    given.close();
+  void theDefinitionAndItsEndpointsAreImmutableValuesWithNoRuntimeState() {
+    for (Class<?> type : new Class<?>[] {Cluster.class, Endpoint.class}) {
+      assertThat(Arrays.stream(type.getDeclaredFields())
+              .filter(f -> !Modifier.isStatic(f.getModifiers()) && !Modifier.isFinal(f.getModifiers()))
+              .map(Field::getName))
+          .as("mutable fields of %s", type.getSimpleName()).isEmpty();
+      assertThat(AutoCloseable.class.isAssignableFrom(type)).as("%s owns nothing to close", type).isFalse();
+    }
+    assertThat(Arrays.stream(Cluster.class.getMethods()).map(Method::getName).collect(Collectors.toSet()))
+        .as("runtime operations live in the router's internal ClusterRuntime")
+        .doesNotContain("tryAcquire", "release", "recordSuccess", "recordFailure", "pickEndpoint",
+            "httpClient", "close", "inFlight", "isEjected", "ejectedEndpoints");
+    assertThat(Arrays.stream(Endpoint.class.getMethods()).map(Method::getName).collect(Collectors.toSet()))
+        .doesNotContain("inFlight", "consecutiveFailures", "isEjected");
   }
 }

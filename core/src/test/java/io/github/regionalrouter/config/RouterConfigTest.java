@@ -7,6 +7,7 @@ import io.github.regionalrouter.InboundRequest;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterState;
 import io.github.regionalrouter.resolve.RegionResolvers;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RouterConfigTest {
@@ -173,8 +175,8 @@ class RouterConfigTest {
       assertThat(fromFile.clusterNotFoundStatus()).isEqualTo(fluent.clusterNotFoundStatus());
       assertThat(fromFile.resolveTimeout()).isEqualTo(fluent.resolveTimeout());
       assertThat(fromFile.cacheSettings()).isEmpty();
-      List<Cluster> mine = List.copyOf(fromFile.clusters().all());
-      List<Cluster> theirs = List.copyOf(fluent.clusters().all());
+      List<Cluster> mine = fromFile.clusters().values().stream().map(ClusterState::definition).collect(Collectors.toList());
+      List<Cluster> theirs = fluent.clusters().values().stream().map(ClusterState::definition).collect(Collectors.toList());
       assertThat(mine).hasSameSizeAs(theirs);
       for (int i = 0; i < mine.size(); i++) {
         Cluster x = mine.get(i);
@@ -204,7 +206,7 @@ class RouterConfigTest {
       assertThat(cache.errorBackoff()).isEqualTo(Duration.ofSeconds(1));
       assertThat(r.resolver().toString()).contains("/discover?host={host}").doesNotContain("Bearer x");
       assertThat(r.resolveTimeout()).isEqualTo(Duration.ofMillis(1500));
-      assertThat(r.clusters().all()).hasSize(2);
+      assertThat(r.clusters()).hasSize(2);
     }
   }
 

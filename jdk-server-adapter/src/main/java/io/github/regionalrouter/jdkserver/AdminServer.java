@@ -3,7 +3,7 @@ package io.github.regionalrouter.jdkserver;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.regionalrouter.RegionalRouter;
-import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterState;
 import io.github.regionalrouter.cluster.Endpoint;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,7 +101,7 @@ final class AdminServer {
       m.put("resolverCache", cache);
     });
     Map<String, Object> inFlight = new LinkedHashMap<>();
-    for (Cluster c : router.clusters().all()) {
+    for (ClusterState c : router.clusters().values()) {
       inFlight.put(c.name(), c.inFlight());
     }
     m.put("clusterInFlight", inFlight);
@@ -110,19 +110,19 @@ final class AdminServer {
 
   static List<Object> clusters(RegionalRouter router) {
     List<Object> out = new ArrayList<>();
-    for (Cluster c : router.clusters().all()) {
+    for (ClusterState c : router.clusters().values()) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("name", c.name());
       m.put("inFlight", c.inFlight());
-      m.put("maxConcurrentRequests", c.maxConcurrentRequests());
+      m.put("maxConcurrentRequests", c.definition().maxConcurrentRequests());
       m.put("ejectedEndpoints", c.ejectedEndpoints());
       List<Object> eps = new ArrayList<>();
       for (Endpoint e : c.endpoints()) {
         Map<String, Object> em = new LinkedHashMap<>();
         em.put("uri", e.toString());
         em.put("healthy", !c.isEjected(e));
-        em.put("inFlight", e.inFlight());
-        em.put("consecutiveFailures", e.consecutiveFailures());
+        em.put("inFlight", c.inFlight(e));
+        em.put("consecutiveFailures", c.consecutiveFailures(e));
         eps.add(em);
       }
       m.put("endpoints", eps);

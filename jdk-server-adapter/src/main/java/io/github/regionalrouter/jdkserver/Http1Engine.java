@@ -40,7 +40,7 @@ final class Http1Engine implements ServerEngine {
     if (b.eventLoop) {
       // proxy.serve never blocks: it may run on a loop thread. On the fast lane's loops, a request
       // is sent on its client connection's loop and the answer written back on that same thread.
-      java.util.List<io.github.regionalrouter.internal.loop.SelectorLoop> loops = proxy.forwarder().eventLoops();
+      java.util.List<io.github.regionalrouter.internal.loop.SelectorLoop> loops = io.github.regionalrouter.internal.loop.ForwarderLoops.of(proxy.forwarder());
       if (!loops.isEmpty()) {
         sb.eventLoops(loops);
       } else {

@@ -1,7 +1,7 @@
 /**
  * The standalone reverse proxy, {@link io.github.regionalrouter.jdkserver.RegionalProxyServer}: on
- * the strict HTTP/1.1 engine of {@link io.github.regionalrouter.jdkserver.http1} by default, or on
- * the JDK's {@code com.sun.net.httpserver}.
+ * the project's strict HTTP/1.1 engine (its implementation, {@code jdkserver.http1}, is not API) by
+ * default, or on the JDK's {@code com.sun.net.httpserver}.
  *
  * <p>The null policy of {@link io.github.regionalrouter} applies.
  */

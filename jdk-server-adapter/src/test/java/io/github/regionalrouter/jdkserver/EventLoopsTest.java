@@ -6,6 +6,7 @@ import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.RouteDecision;
 import io.github.regionalrouter.RoutingListener;
 import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterState;
 import io.github.regionalrouter.resolve.RegionResolvers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -190,7 +191,7 @@ class EventLoopsTest {
     // refused connects are retried on the live endpoint, and the dead one is ejected: its failures
     // were counted together, whichever loop saw them
     assertThat(answers).containsExactly(Map.entry("200 east", 40L));
-    Cluster c = router.clusters().get("us_east1");
+    ClusterState c = router.clusters().get("us_east1");
     assertThat(c.isEjected(c.endpoints().get(0))).isTrue();
     assertThat(c.isEjected(c.endpoints().get(1))).isFalse();
     assertThat(servedOn.keySet()).hasSize(LOOPS);

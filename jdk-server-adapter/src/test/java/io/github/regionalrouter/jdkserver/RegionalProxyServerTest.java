@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.Headers;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.cluster.ClusterState;
 import io.github.regionalrouter.resolve.RegionAnswer;
 import io.github.regionalrouter.resolve.RegionResolver;
 import io.github.regionalrouter.resolve.RegionResolvers;
@@ -285,7 +286,7 @@ class RegionalProxyServerTest {
       assertThat(get("a.example").status).isEqualTo(200);
     }
     // five connect failures in a row: the refusing endpoint is ejected (outlier detection)
-    Cluster cluster = router.clusters().get("us_east1");
+    ClusterState cluster = router.clusters().get("us_east1");
     assertThat(cluster.isEjected(cluster.endpoints().get(0))).isTrue();
     assertThat(cluster.isEjected(cluster.endpoints().get(1))).isFalse();
   }

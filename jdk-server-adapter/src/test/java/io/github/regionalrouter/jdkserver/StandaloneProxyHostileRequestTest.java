@@ -311,7 +311,7 @@ class StandaloneProxyHostileRequestTest {
         .as("cluster in-flight back to 0").isTrue();
   }
 
-  io.github.regionalrouter.cluster.Cluster cluster() {
+  io.github.regionalrouter.cluster.ClusterState cluster() {
     return proxy.router().clusters().get("us_east1");
   }
 }

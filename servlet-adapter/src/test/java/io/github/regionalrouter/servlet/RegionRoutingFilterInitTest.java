@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.regionalrouter.RegionalRouter;
+import io.github.regionalrouter.internal.cluster.ClusterRuntime;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -29,7 +30,7 @@ class RegionRoutingFilterInitTest {
       filter.init(config(Map.of()));
       filter.destroy();
 
-      assertThatCode(() -> router.clusters().get("us_east1").httpClient()).doesNotThrowAnyException();
+      assertThatCode(() -> ClusterRuntime.of(router.clusters().get("us_east1")).httpClient()).doesNotThrowAnyException();
     }
   }
 
@@ -82,11 +83,11 @@ class RegionRoutingFilterInitTest {
     RegionRoutingFilter filter = new RegionRoutingFilter();
     filter.init(config(Map.of("config", file.toString())));
     RegionalRouter built = builtRouter(filter);
-    assertThatCode(() -> built.clusters().get("us_east1").httpClient()).doesNotThrowAnyException();
+    assertThatCode(() -> ClusterRuntime.of(built.clusters().get("us_east1")).httpClient()).doesNotThrowAnyException();
 
     filter.destroy();
 
-    assertThatThrownBy(() -> built.clusters().get("us_east1").httpClient())
+    assertThatThrownBy(() -> ClusterRuntime.of(built.clusters().get("us_east1")).httpClient())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
@@ -98,7 +99,7 @@ class RegionRoutingFilterInitTest {
 
     filter.init(config(Map.of("config", sample.toString())));
     try {
-      assertThat(builtRouter(filter).clusters().all()).hasSize(2);
+      assertThat(builtRouter(filter).clusters()).hasSize(2);
     } finally {
       filter.destroy();
     }

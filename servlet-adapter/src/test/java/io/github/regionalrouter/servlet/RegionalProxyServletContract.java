@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.Headers;
 import io.github.regionalrouter.RegionalRouter;
 import io.github.regionalrouter.cluster.Cluster;
+import io.github.regionalrouter.internal.cluster.ClusterRuntime;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -315,7 +316,7 @@ abstract class RegionalProxyServletContract {
       t.join(10_000);
     }
     assertThat(threadsNamed(prefix)).isEmpty();
-    assertThatThrownBy(() -> built.clusters().get("us_east1").httpClient())
+    assertThatThrownBy(() -> ClusterRuntime.of(built.clusters().get("us_east1")).httpClient())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }

@@ -183,7 +183,10 @@ class TomcatRedeployTest {
     return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  /** Copies a classes directory, or the contents of a jar (what the reactor gives in verify). */
+  /**
+   * Copies a classes directory, or the contents of a jar (what the reactor gives in verify), but
+   * not its {@code module-info.class}.
+   */
   private static void copyTree(Path from, Path to) throws IOException {
     if (Files.isRegularFile(from)) {
       try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(from, (ClassLoader) null)) {
@@ -197,7 +200,9 @@ class TomcatRedeployTest {
         Path target = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(target);
-        } else {
+        } else if (!p.getFileName().toString().equals("module-info.class")) {
+          // WEB-INF/classes is a class path: the jars' module descriptors do not belong there (and
+          // javac would take the output directory for that module when compiling HelloServlet)
           Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
       }

@@ -7,6 +7,9 @@
  * {@link io.github.regionalrouter.forward.RequestBody} and the
  * {@link io.github.regionalrouter.forward.ResponseSink} the forwarder takes.
  *
+ * <p>Not API: this package is {@code RegionalProxyServer}'s implementation, not exported by the
+ * module {@code io.github.regionalrouter.jdkserver}; anything here may change in any release.
+ *
  * <p>Null policy: passing {@code null} to any method throws {@link NullPointerException} unless
  * the method says otherwise; {@code header(name)} returns {@code null} for a missing header, as
  * {@link io.github.regionalrouter.InboundRequest} says.

@@ -1,4 +1,4 @@
-package io.github.regionalrouter.cluster;
+package io.github.regionalrouter.internal.cluster;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Picks the endpoint of a cluster for one request. Implementations are thread-safe and may keep
- * state (a counter); each cluster gets its own instance.
+ * state (a counter); each {@link ClusterRuntime} gets its own instance. Chosen by name in a
+ * {@link io.github.regionalrouter.cluster.Cluster} definition, not a user extension point.
  */
 @FunctionalInterface
 public interface LoadBalancer {
@@ -19,7 +20,7 @@ public interface LoadBalancer {
    *     {@link io.github.regionalrouter.resolve.Ticker}, in nanoseconds
    * @return the endpoint chosen, or {@code null}
    */
-  Endpoint pick(List<Endpoint> endpoints, long nowNanos);
+  EndpointState pick(List<EndpointState> endpoints, long nowNanos);
 
   /**
    * Each endpoint in turn, skipping ejected ones. The default.
@@ -30,20 +31,9 @@ public interface LoadBalancer {
     AtomicInteger next = new AtomicInteger();
     return new LoadBalancer() {
       @Override
-      public Endpoint pick(List<Endpoint> endpoints, long nowNanos) {
-        int n = endpoints.size();
-        if (n == 1) {
-          Endpoint only = endpoints.get(0);
-          return only.isEjected(nowNanos) ? null : only;
-        }
-        int start = next.getAndIncrement();
-        for (int i = 0; i < n; i++) {
-          Endpoint e = endpoints.get(Math.floorMod(start + i, n));
-          if (!e.isEjected(nowNanos)) {
-            return e;
-          }
-        }
-        return null;
+      public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
+        // one endpoint: no need to touch the shared counter
+        return firstAvailable(endpoints, endpoints.size() == 1 ? 0 : next.getAndIncrement(), nowNanos);
       }
 
       @Override
@@ -62,15 +52,14 @@ public interface LoadBalancer {
   static LoadBalancer leastRequest() {
     return new LoadBalancer() {
       @Override
-      public Endpoint pick(List<Endpoint> endpoints, long nowNanos) {
+      public EndpointState pick(List<EndpointState> endpoints, long nowNanos) {
         int n = endpoints.size();
         if (n == 1) {
-          Endpoint only = endpoints.get(0);
-          return only.isEjected(nowNanos) ? null : only;
+          return firstAvailable(endpoints, 0, nowNanos);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        Endpoint a = endpoints.get(random.nextInt(n));
-        Endpoint b = endpoints.get(random.nextInt(n));
+        EndpointState a = endpoints.get(random.nextInt(n));
+        EndpointState b = endpoints.get(random.nextInt(n));
         if (a.isEjected(nowNanos)) {
           a = null;
         }
@@ -78,14 +67,7 @@ public interface LoadBalancer {
           b = null;
         }
         if (a == null && b == null) {
-          int start = random.nextInt(n);
-          for (int i = 0; i < n; i++) {
-            Endpoint e = endpoints.get((start + i) % n);
-            if (!e.isEjected(nowNanos)) {
-              return e;
-            }
-          }
-          return null;
+          return firstAvailable(endpoints, random.nextInt(n), nowNanos);
         }
         if (a == null) {
           return b;
@@ -93,7 +75,7 @@ public interface LoadBalancer {
         if (b == null) {
           return a;
         }
-        return b.inFlight() < a.inFlight() ? b : a;
+        return b.inFlight.get() < a.inFlight.get() ? b : a;
       }
 
       @Override
@@ -101,6 +83,21 @@ public interface LoadBalancer {
         return "least_request";
       }
     };
+  }
+
+  /**
+   * The first endpoint not ejected at {@code nowNanos}, looking from index {@code start} (taken
+   * modulo the size) on and wrapping around, or {@code null} if all are.
+   */
+  private static EndpointState firstAvailable(List<EndpointState> endpoints, int start, long nowNanos) {
+    int n = endpoints.size();
+    for (int i = 0; i < n; i++) {
+      EndpointState e = endpoints.get(Math.floorMod(start + i, n));
+      if (!e.isEjected(nowNanos)) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /**

@@ -1,9 +1,10 @@
-package io.github.regionalrouter.cluster;
+package io.github.regionalrouter.internal.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.regionalrouter.cluster.Cluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What {@link Cluster#close()} ends of the threads its {@link java.net.http.HttpClient} started. */
+/** What {@link ClusterRuntime#close()} ends of the threads its {@link java.net.http.HttpClient} started. */
 @Timeout(60)
-class ClusterCloseThreadsTest {
+class ClusterRuntimeCloseThreadsTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final boolean HAS_SHUTDOWN_NOW = Runtime.version().feature() >= 21;
 
@@ -52,7 +53,7 @@ class ClusterCloseThreadsTest {
     return "http://127.0.0.1:" + upstream.getAddress().getPort();
   }
 
-  private void get(Cluster c) throws Exception {
+  private void get(ClusterRuntime c) throws Exception {
     HttpResponse<String> r = c.httpClient().send(
         HttpRequest.newBuilder(URI.create(uri() + "/")).timeout(Duration.ofSeconds(20)).build(),
         HttpResponse.BodyHandlers.ofString());
@@ -82,9 +83,9 @@ class ClusterCloseThreadsTest {
   @Test
   void closing_clusters_ends_the_client_threads_they_started_selector_too_on_jdk_21_and_later() throws Exception {
     Set<Thread> before = clientThreads();
-    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterRuntime> clusters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Cluster c = Cluster.named("threads_" + i).endpoint(uri()).build();
+      ClusterRuntime c = new ClusterRuntime(Cluster.named("threads_" + i).endpoint(uri()).build());
       clusters.add(c);
       get(c);
       get(c);
@@ -100,7 +101,7 @@ class ClusterCloseThreadsTest {
         .anyMatch(n -> n.startsWith("regional-router-cluster-threads_2-"));
     assertThat(started).extracting(Thread::getName).noneMatch(n -> n.matches("HttpClient-\\d+-Worker-\\d+"));
 
-    clusters.forEach(Cluster::close);
+    clusters.forEach(ClusterRuntime::close);
 
     assertThat(stillAlive(executorThreads)).as("the clusters' executor threads").isEmpty();
     if (HAS_SHUTDOWN_NOW) {
@@ -116,7 +117,7 @@ class ClusterCloseThreadsTest {
 
   @Test
   void a_closed_cluster_makes_no_new_client() throws Exception {
-    Cluster c = Cluster.named("closed").endpoint(uri()).build();
+    ClusterRuntime c = new ClusterRuntime(Cluster.named("closed").endpoint(uri()).build());
     get(c);
     c.close();
     c.close(); // idempotent
@@ -129,7 +130,7 @@ class ClusterCloseThreadsTest {
   void an_executor_given_to_the_builder_is_used_and_left_running() throws Exception {
     ExecutorService mine = Executors.newCachedThreadPool();
     try {
-      Cluster c = Cluster.named("given").endpoint(uri()).executor(mine).build();
+      ClusterRuntime c = new ClusterRuntime(Cluster.named("given").endpoint(uri()).executor(mine).build());
       get(c);
       c.close();
 
@@ -144,7 +145,7 @@ class ClusterCloseThreadsTest {
   void a_cluster_that_was_never_used_starts_no_thread() {
     Set<Thread> before = clientThreads();
 
-    Cluster c = Cluster.named("unused").endpoint(uri()).build();
+    ClusterRuntime c = new ClusterRuntime(Cluster.named("unused").endpoint(uri()).build());
     c.close();
 
     Set<Thread> after = clientThreads();

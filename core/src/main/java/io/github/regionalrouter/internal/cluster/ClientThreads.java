@@ -1,4 +1,4 @@
-package io.github.regionalrouter.cluster;
+package io.github.regionalrouter.internal.cluster;
 
 import java.lang.reflect.Method;
 import java.net.http.HttpClient;
