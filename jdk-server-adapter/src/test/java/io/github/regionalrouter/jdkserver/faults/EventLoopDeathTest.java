@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.regionalrouter.LogCapture;
+import io.github.regionalrouter.internal.loop.ForwarderLoops;
 import io.github.regionalrouter.internal.loop.SelectorLoop;
 import io.github.regionalrouter.jdkserver.RegionalProxyServer;
 import io.github.regionalrouter.resolve.RegionResolvers;
@@ -50,7 +51,7 @@ class EventLoopDeathTest {
   @Test
   void aLoopKilledByAnErrorIsLoggedAtErrorAndTheProxyIsNotReadyAndStopsAccepting() throws Exception {
     start(s -> s.eventLoops(1));
-    SelectorLoop loop = proxy.server.forwarder().eventLoops().get(0);
+    SelectorLoop loop = ForwarderLoops.of(proxy.server.forwarder()).get(0);
 
     try (LogCapture log = new LogCapture()) {
       kill(loop, new AssertionError("test: the loop dies"));
@@ -71,7 +72,7 @@ class EventLoopDeathTest {
   void onTheJdkEngineADeadFastLaneLoopMakesTheProxyNotReady() throws Exception {
     start(s -> s.engine(RegionalProxyServer.Engine.JDK_HTTPSERVER).forwarderOptions(f -> f.eventLoops(1)));
 
-    kill(proxy.server.forwarder().eventLoops().get(0), new AssertionError("test: the loop dies"));
+    kill(ForwarderLoops.of(proxy.server.forwarder()).get(0), new AssertionError("test: the loop dies"));
 
     assertThat(proxy.server.forwarder().eventLoopFailure()).hasMessage("test: the loop dies");
     assertThat(proxy.ready()).isEqualTo(503);
