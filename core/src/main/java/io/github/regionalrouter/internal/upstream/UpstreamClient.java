@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Pooled connections stay registered for reads, so one the upstream closes leaves the pool at
  * once (a request still probes the one it takes with a read, for bytes that came since). Host names
  * that are not IP literals are resolved, and request bodies read (blocking, one chunk at a time,
- * each only after the previous one is written), on the {@code resolver} executor.
+ * each only after the previous one is written), on the {@code blockingWork} executor; a body that
+ * is a {@link io.github.regionalrouter.internal.loop.LoopBody} of this client's loop is read by
+ * the loop itself, without blocking.
  *
  * <p>Connections are pooled per endpoint, newest first, and reused only after the request body was
  * sent whole, the response body read to its end, and neither side asked to close. A request whose
@@ -57,7 +59,7 @@ public final class UpstreamClient implements AutoCloseable {
   private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final Executor resolver;
+  private final Executor blockingWork;
   private final int maxIdlePerEndpoint;
   private final long idleTimeoutNanos;
   private final ConcurrentHashMap<Endpoint, Pool> pools = new ConcurrentHashMap<>();
@@ -72,13 +74,14 @@ public final class UpstreamClient implements AutoCloseable {
   /**
    * Starts a client and its selector thread.
    *
-   * @param resolver runs blocking host name lookups and request-body reads
+   * @param blockingWork runs what may block: host name lookups (DNS), and reads of request bodies
+   *     that are not on this client's loop
    * @param maxIdlePerEndpoint the most idle connections kept per endpoint, {@code >= 0}
    * @param idleTimeout how long an idle connection is kept, {@code > 0}
    * @throws UncheckedIOException if no selector can be opened
    */
-  public UpstreamClient(Executor resolver, int maxIdlePerEndpoint, Duration idleTimeout) {
-    this.resolver = Objects.requireNonNull(resolver, "resolver");
+  public UpstreamClient(Executor blockingWork, int maxIdlePerEndpoint, Duration idleTimeout) {
+    this.blockingWork = Objects.requireNonNull(blockingWork, "blockingWork");
     if (maxIdlePerEndpoint < 0) {
       throw new IllegalArgumentException("maxIdlePerEndpoint: " + maxIdlePerEndpoint + " (expected: >= 0)");
     }
@@ -101,7 +104,7 @@ public final class UpstreamClient implements AutoCloseable {
 
   /** Runs the blocking request-body reads. */
   Executor bodyExecutor() {
-    return resolver;
+    return blockingWork;
   }
 
   static boolean isIdempotent(String method) {
@@ -269,7 +272,7 @@ public final class UpstreamClient implements AutoCloseable {
       return;
     }
     try {
-      resolver.execute(() -> {
+      blockingWork.execute(() -> {
         InetSocketAddress a;
         try {
           a = new InetSocketAddress(InetAddress.getByName(ep.host()), ep.port());
@@ -282,7 +285,7 @@ public final class UpstreamClient implements AutoCloseable {
         execute(() -> open(x, a));
       });
     } catch (RuntimeException e) {
-      x.fail(new IOException("cannot resolve " + ep.host() + ": resolver refused the task", e));
+      x.fail(new IOException("cannot resolve " + ep.host() + ": the executor refused the lookup", e));
     }
   }
 
