@@ -69,63 +69,109 @@ public final class Cluster {
    *
    * @param name the cluster name, matched exactly against the routing header; a safe region name
    *     ({@code [A-Za-z0-9_.-]{1,64}})
+   * @return a new builder with no endpoints and the defaults described on its setters
+   * @throws NullPointerException if {@code name} is null
    * @throws IllegalArgumentException if the name is not safe
    */
   public static Builder named(String name) {
     return new Builder(name);
   }
 
-  /** The cluster's name. */
+  /**
+   * The cluster's name.
+   *
+   * @return the name given to {@link #named}; never null
+   */
   public String name() {
     return name;
   }
 
-  /** The endpoints, in the order given. */
+  /**
+   * The endpoints, in the order given.
+   *
+   * @return an unmodifiable, non-empty list
+   */
   public List<Endpoint> endpoints() {
     return endpoints;
   }
 
-  /** The SNI server name sent to IP-literal endpoints, if set. */
+  /**
+   * The SNI server name sent to IP-literal endpoints, if set.
+   *
+   * @return the ASCII (punycode) server name, or empty if none was set
+   */
   public Optional<String> sni() {
     return Optional.ofNullable(sni);
   }
 
-  /** The TLS context for {@code https} endpoints, if set; else the JVM's default context is used. */
+  /**
+   * The TLS context for {@code https} endpoints, if set; else the JVM's default context is used.
+   *
+   * @return the context given to {@link Builder#sslContext}, or empty if none was
+   */
   public Optional<SSLContext> sslContext() {
     return Optional.ofNullable(sslContext);
   }
 
-  /** How long opening a connection to an endpoint may take. */
+  /**
+   * How long opening a connection to an endpoint may take.
+   *
+   * @return a positive duration; 5 seconds unless set
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
 
-  /** How long an endpoint may take to answer with its status and headers. */
+  /**
+   * How long an endpoint may take to answer with its status and headers.
+   *
+   * @return a positive duration; 15 seconds unless set
+   */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** The HTTP version used upstream. */
+  /**
+   * The HTTP version used upstream.
+   *
+   * @return {@code HTTP_1_1} unless set
+   */
   public HttpClient.Version version() {
     return version;
   }
 
-  /** The load balancing policy's config name: {@code round_robin} or {@code least_request}. */
+  /**
+   * The load balancing policy's config name: {@code round_robin} or {@code least_request}.
+   *
+   * @return {@code round_robin} unless set
+   */
   public String loadBalancerName() {
     return loadBalancerName;
   }
 
-  /** The most requests this cluster forwards at once; more are refused. */
+  /**
+   * The most requests this cluster forwards at once; more are refused.
+   *
+   * @return at least 1; 1024 unless set
+   */
   public int maxConcurrentRequests() {
     return maxConcurrentRequests;
   }
 
-  /** Consecutive failures after which an endpoint is ejected. */
+  /**
+   * Consecutive failures after which an endpoint is ejected.
+   *
+   * @return at least 1; 5 unless set
+   */
   public int outlierConsecutiveFailures() {
     return outlierConsecutiveFailures;
   }
 
-  /** How long an ejected endpoint stays out. */
+  /**
+   * How long an ejected endpoint stays out.
+   *
+   * @return a positive duration; 30 seconds unless set
+   */
   public Duration outlierEjectionTime() {
     return outlierEjectionTime;
   }
@@ -133,12 +179,18 @@ public final class Cluster {
   /**
    * The executor given for the HTTP client, if one was; else each router makes a pool of its own
    * for this cluster (see {@link Builder#executor}).
+   *
+   * @return the executor given to {@link Builder#executor}, or empty if none was
    */
   public Optional<Executor> executor() {
     return Optional.ofNullable(executor);
   }
 
-  /** The time source of outlier ejection. */
+  /**
+   * The time source of outlier ejection.
+   *
+   * @return {@link Ticker#system()} unless set
+   */
   public Ticker ticker() {
     return ticker;
   }
@@ -176,7 +228,14 @@ public final class Cluster {
       this.name = name;
     }
 
-    /** Adds an endpoint, {@code http://host:port} or {@code https://host:port}. At least one. */
+    /**
+     * Adds an endpoint, {@code http://host:port} or {@code https://host:port}. At least one.
+     *
+     * @param uri the endpoint, in the form {@link Endpoint#parse} accepts
+     * @return this builder
+     * @throws NullPointerException if {@code uri} is null
+     * @throws IllegalArgumentException if {@code uri} is not in that form or its port is not 1-65535
+     */
     public Builder endpoint(String uri) {
       Endpoint.parse(uri); // fail here, not in build()
       endpoints.add(uri);
@@ -187,6 +246,11 @@ public final class Cluster {
      * The TLS server name (SNI) to send, and to verify the certificate against, when an endpoint is
      * an IP address. Unset by default. For an endpoint given by name the JDK always sends that name,
      * so a different {@code sni} is rejected by {@link #build()}.
+     *
+     * @param serverName a DNS host name (not an IP address); stored in its ASCII form
+     * @return this builder
+     * @throws NullPointerException if {@code serverName} is null
+     * @throws IllegalArgumentException if {@code serverName} is not a valid SNI host name
      */
     public Builder sni(String serverName) {
       this.sni = new SNIHostName(Objects.requireNonNull(serverName, "sni")).getAsciiName();
@@ -197,38 +261,75 @@ public final class Cluster {
      * The TLS context for {@code https} endpoints (e.g. with a private trust store). Unless set,
      * the JVM's default context: certificates are verified against the JVM's trusted roots and the
      * endpoint's name (or {@link #sni}).
+     *
+     * @param context the TLS context; not null
+     * @return this builder
+     * @throws NullPointerException if {@code context} is null
      */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
     }
 
-    /** How long opening a connection may take; 5 seconds unless set. */
+    /**
+     * How long opening a connection may take; 5 seconds unless set.
+     *
+     * @param timeout the connect timeout; positive
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive("connectTimeout", timeout);
       return this;
     }
 
-    /** How long an endpoint may take to send its status and headers; 15 seconds unless set. */
+    /**
+     * How long an endpoint may take to send its status and headers; 15 seconds unless set.
+     *
+     * @param timeout the time from sending the request to receiving the response headers; positive
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive("requestTimeout", timeout);
       return this;
     }
 
-    /** HTTP/1.1 (the default) or HTTP/2 to the endpoints. */
+    /**
+     * HTTP/1.1 (the default) or HTTP/2 to the endpoints.
+     *
+     * @param version the HTTP version to use upstream
+     * @return this builder
+     * @throws NullPointerException if {@code version} is null
+     */
     public Builder version(HttpClient.Version version) {
       this.version = Objects.requireNonNull(version, "version");
       return this;
     }
 
-    /** {@code round_robin} (the default) or {@code least_request}. */
+    /**
+     * {@code round_robin} (the default) or {@code least_request}.
+     *
+     * @param policy the load balancing policy's name
+     * @return this builder
+     * @throws NullPointerException if {@code policy} is null
+     * @throws IllegalArgumentException if {@code policy} is neither name
+     */
     public Builder loadBalancer(String policy) {
       LoadBalancer.named(Objects.requireNonNull(policy, "loadBalancer"));
       this.loadBalancerName = policy;
       return this;
     }
 
-    /** The most requests in flight to this cluster at once; 1024 unless set. */
+    /**
+     * The most requests in flight to this cluster at once; 1024 unless set.
+     *
+     * @param max the limit; at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     */
     public Builder maxConcurrentRequests(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentRequests: " + max + " (expected: >= 1)");
@@ -241,6 +342,13 @@ public final class Cluster {
      * Passive outlier detection: after {@code consecutiveFailures} connect failures or 5xx answers
      * in a row, an endpoint is ejected for {@code ejectionTime} (never more than half of the
      * cluster's endpoints at once). 5 and 30 seconds unless set.
+     *
+     * @param consecutiveFailures failures in a row that eject an endpoint; at least 1
+     * @param ejectionTime how long an ejected endpoint stays out; positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code consecutiveFailures} is less than 1, or
+     *     {@code ejectionTime} is zero or negative
+     * @throws NullPointerException if {@code ejectionTime} is null
      */
     public Builder outlierDetection(int consecutiveFailures, Duration ejectionTime) {
       if (consecutiveFailures < 1) {
@@ -256,13 +364,23 @@ public final class Cluster {
      * The executor of the cluster's HTTP client, never shut down by the library. Unless set, each
      * router makes a cached pool of daemon threads named {@code regional-router-cluster-<name>-<n>}
      * with the cluster's client, and shuts it down when the router is closed.
+     *
+     * @param executor the executor for the HTTP client's work; not null
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
      */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
-    /** The time source of outlier ejection; {@link Ticker#system()} unless set (for tests). */
+    /**
+     * The time source of outlier ejection; {@link Ticker#system()} unless set (for tests).
+     *
+     * @param ticker the time source
+     * @return this builder
+     * @throws NullPointerException if {@code ticker} is null
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
@@ -273,6 +391,8 @@ public final class Cluster {
      *
      * @throws IllegalStateException if no endpoint was added, or {@code sni} differs from the name
      *     of an endpoint given by name
+     *
+     * @return a new, immutable cluster with the endpoints and settings given so far
      */
     public Cluster build() {
       if (endpoints.isEmpty()) {

@@ -10,25 +10,43 @@ import java.util.List;
  */
 public interface ClusterState {
 
-  /** The definition this state is kept for. */
+  /**
+   * The definition this state is kept for.
+   *
+   * @return the cluster definition the router was built with; never null
+   */
   Cluster definition();
 
-  /** The cluster's name; {@code definition().name()}. */
+  /**
+   * The cluster's name; {@code definition().name()}.
+   *
+   * @return the cluster's name
+   */
   default String name() {
     return definition().name();
   }
 
-  /** The cluster's endpoints, in the order defined; {@code definition().endpoints()}. */
+  /**
+   * The cluster's endpoints, in the order defined; {@code definition().endpoints()}.
+   *
+   * @return an unmodifiable, non-empty list
+   */
   default List<Endpoint> endpoints() {
     return definition().endpoints();
   }
 
-  /** Requests forwarded to this cluster and not yet ended. */
+  /**
+   * Requests forwarded to this cluster and not yet ended.
+   *
+   * @return the count now; zero or more
+   */
   int inFlight();
 
   /**
    * Requests to {@code endpoint} not yet ended.
    *
+   * @param endpoint one of this cluster's endpoints
+   * @return the count now; zero or more
    * @throws IllegalArgumentException if {@code endpoint} is not one of {@link #endpoints()}
    */
   int inFlight(Endpoint endpoint);
@@ -36,6 +54,8 @@ public interface ClusterState {
   /**
    * Failures (connect errors, 5xx answers) of {@code endpoint} since its last success.
    *
+   * @param endpoint one of this cluster's endpoints
+   * @return the count now; zero or more
    * @throws IllegalArgumentException if {@code endpoint} is not one of {@link #endpoints()}
    */
   int consecutiveFailures(Endpoint endpoint);
@@ -43,10 +63,16 @@ public interface ClusterState {
   /**
    * Whether outlier detection has ejected {@code endpoint} now.
    *
+   * @param endpoint one of this cluster's endpoints
+   * @return {@code true} if it is ejected and its ejection time has not yet passed
    * @throws IllegalArgumentException if {@code endpoint} is not one of {@link #endpoints()}
    */
   boolean isEjected(Endpoint endpoint);
 
-  /** The number of endpoints ejected now. */
+  /**
+   * The number of endpoints ejected now.
+   *
+   * @return zero up to half of the cluster's endpoints, rounded down
+   */
   int ejectedEndpoints();
 }

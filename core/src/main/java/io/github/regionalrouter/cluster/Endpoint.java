@@ -31,7 +31,11 @@ public final class Endpoint {
    * Parses {@code http://host:port} or {@code https://host:port} (the port defaults to 80 or 443;
    * a trailing {@code /} is allowed; no path, query, fragment or user info).
    *
-   * @throws IllegalArgumentException naming the value and the expected form
+   * @param uri the endpoint's URI; scheme and host are case-insensitive
+   * @return the endpoint, with scheme and host in lower case
+   * @throws NullPointerException if {@code uri} is null
+   * @throws IllegalArgumentException naming the value and the expected form, if {@code uri} is
+   *     not of that form or its port is not 1-65535
    */
   public static Endpoint parse(String uri) {
     Objects.requireNonNull(uri, "uri");
@@ -66,37 +70,65 @@ public final class Endpoint {
         "endpoint: \"" + uri + "\" (expected: http://host:port or https://host:port)");
   }
 
-  /** {@code http} or {@code https}. */
+  /**
+   * The scheme.
+   *
+   * @return {@code http} or {@code https}, lower case
+   */
   public String scheme() {
     return scheme;
   }
 
-  /** Whether requests to this endpoint use TLS. */
+  /**
+   * Whether requests to this endpoint use TLS.
+   *
+   * @return {@code true} if the scheme is {@code https}
+   */
   public boolean isSecure() {
     return "https".equals(scheme);
   }
 
-  /** The host name or IP literal (without brackets), lower case. */
+  /**
+   * The host name or IP literal (without brackets), lower case.
+   *
+   * @return the host; never null or empty
+   */
   public String host() {
     return host;
   }
 
-  /** The port. */
+  /**
+   * The port.
+   *
+   * @return 1-65535; 80 or 443 if the URI gave none
+   */
   public int port() {
     return port;
   }
 
-  /** {@code host:port} (IPv6 literals in brackets). */
+  /**
+   * {@code host:port} (IPv6 literals in brackets).
+   *
+   * @return the authority, always with the port
+   */
   public String authority() {
     return authority;
   }
 
-  /** {@code scheme://host:port}, with no path. */
+  /**
+   * {@code scheme://host:port}, with no path.
+   *
+   * @return the normalized URI, always with the port
+   */
   public URI uri() {
     return uri;
   }
 
-  /** Whether the host is an IP literal rather than a name. */
+  /**
+   * Whether the host is an IP literal rather than a name.
+   *
+   * @return {@code true} if the host contains a {@code :} (IPv6) or only digits and dots (IPv4)
+   */
   public boolean isIpLiteral() {
     if (host.indexOf(':') >= 0) {
       return true;
